@@ -1,0 +1,192 @@
+"""Loading English→French sentence pairs (lesson 01).
+
+A parallel corpus is a list of (English, French) pairs, one per line of a TSV file:
+
+    english<TAB>french[<TAB>attribution…]
+
+which is the format of Tatoeba / manythings.org (`fra.txt`); extra columns are ignored.
+
+Every later stage trusts these pairs, so a bad line must stop us *here*, with the file and
+line number, instead of surfacing hours later as a NaN loss or a misaligned pair. We read
+bytes and split on b"\\n" only — never `str.splitlines()`, which also splits on `\\r`,
+`\\x0b`, `\\x0c`, `\\x1c`-`\\x1e`, U+0085, U+2028 and U+2029 and would silently shift every
+pair after such a character by one line. Those characters are reported instead.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from . import files
+from .errors import MinimtError
+
+SPLITS = ("train", "valid", "test", "phrasebook")
+BOM = b"\xef\xbb\xbf"
+
+# Characters that must not appear inside a line. Tab (\x09) separates columns and \n
+# separates lines, so neither is here. U+0085 is inside \x80-\x9f (the C1 controls).
+_BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_NAME = {"\r": "carriage return (\\r)", "\x85": "NEXT LINE (U+0085)",
+         "\u2028": "LINE SEPARATOR (U+2028)", "\u2029": "PARAGRAPH SEPARATOR (U+2029)",
+         "\ufeff": "byte-order mark (U+FEFF)"}
+
+
+def embedded_path(split: str) -> Path:
+    """Path of one split of the embedded corpus shipped in ``data/``."""
+    if split not in SPLITS:
+        raise MinimtError(f"unknown split {split!r}: choose one of {', '.join(SPLITS)}")
+    return files.DATA_DIR / f"{split}.tsv"
+
+
+def _show(text: str, limit: int = 40) -> str:
+    """A short, visible excerpt of a line for an error message (repr shows tabs, \\r…)."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _check_line(line: str, where: str) -> tuple[str, str]:
+    """One decoded line → (english, french), or a MinimtError naming ``where`` (file:line)."""
+    bad = _BAD_CHAR.search(line)
+    if bad:
+        ch, col = bad.group(), bad.start() + 1
+        if ch == "\r" and col == len(line):
+            raise MinimtError(f"{where}: CRLF line endings (\\r\\n); convert with dos2unix")
+        name = _NAME.get(ch) or f"control character U+{ord(ch):04X}"
+        splits_here = len(f"a{ch}b".splitlines()) > 1  # would str.splitlines() cut the pair?
+        why = " (str.splitlines() would break the line there)" if splits_here else ""
+        raise MinimtError(f"{where}: {name} at column {col}{why}; remove it or use a space")
+    if not line.strip():
+        raise MinimtError(f"{where}: blank line (only the end of a file may have empty lines)")
+    if "\t" not in line:
+        raise MinimtError(f"{where}: no tab between English and French in {_show(line)}")
+    english, french = line.split("\t")[:2]  # columns 3+ are attribution: ignored
+    english, french = english.strip(), french.strip()
+    if not english:
+        raise MinimtError(f"{where}: empty English side in {_show(line)}")
+    if not french:
+        raise MinimtError(f"{where}: empty French side in {_show(line)}")
+    return english, french
+
+
+def parse_pairs(data: bytes, source: str, *, max_pairs: int | None = None) -> list[tuple[str, str]]:
+    """Validate and parse the bytes of a TSV corpus; ``source`` names it in error messages.
+
+    The one validation function: `load_pairs` and the Tatoeba download both use it.
+    Stops after ``max_pairs`` pairs (the rest of the file is then not checked).
+    """
+    if max_pairs is not None and max_pairs < 1:
+        raise MinimtError(f"max_pairs={max_pairs}: must be at least 1 (or None for all)")
+    if data.startswith(BOM):
+        raise MinimtError(f"{source}:1: UTF-8 byte-order mark (BOM) at the start of the file; "
+                          "re-save it as UTF-8 without BOM")
+    lines = data.split(b"\n")
+    while lines and lines[-1] == b"":  # the final newline, and empty lines at EOF, are fine
+        lines.pop()
+    pairs: list[tuple[str, str]] = []
+    offset = 0  # byte offset of the current line in the file
+    for number, raw in enumerate(lines, start=1):
+        where = f"{source}:{number}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise MinimtError(
+                f"{where}: not UTF-8: byte 0x{raw[e.start]:02x} at byte offset {offset + e.start} "
+                f"of the file (byte {e.start + 1} of the line); re-save the file as UTF-8") from None
+        pairs.append(_check_line(line, where))
+        if max_pairs is not None and len(pairs) >= max_pairs:
+            break
+        offset += len(raw) + 1
+    if not pairs:
+        raise MinimtError(f"{source}: 0 usable sentence pairs (the file is empty)")
+    return pairs
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """Read a whole file, turning 'no such file' and friends into a one-line MinimtError."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        hint = ""
+        if path.parent.resolve() == files.DATA_DIR.resolve():
+            hint = " (regenerate the embedded corpus with `minimt data generate`)"
+        raise MinimtError(f"{path}: no such file{hint}") from None
+    except IsADirectoryError:
+        raise MinimtError(f"{path}: is a folder, expected a TSV file") from None
+    except OSError as e:
+        raise MinimtError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def load_pairs(path: str | Path, *, max_pairs: int | None = None) -> list[tuple[str, str]]:
+    """Read ``english<TAB>french[<TAB>…]`` lines from ``path`` → list of (english, french).
+
+    Each side is stripped of leading/trailing whitespace. Any bad line raises
+    `MinimtError` naming ``path:line`` — nothing is skipped silently.
+    """
+    return parse_pairs(read_bytes(path), str(path), max_pairs=max_pairs)
+
+
+# ---------------------------------------------------------------- command line
+
+def _run_tatoeba(args: argparse.Namespace) -> int:
+    from .download import DEFAULT_URL, fetch_tatoeba
+    fetch_tatoeba(args.url or DEFAULT_URL, cache=args.cache, out_dir=args.out,
+                  n_valid=args.valid, n_test=args.test, seed=args.seed)
+    return 0
+
+
+def _run_generate(args: argparse.Namespace) -> int:
+    from .corpus import write_splits  # the generator module, written separately
+    out = Path(args.out) if args.out else files.DATA_DIR
+    counts = write_splits(out)
+    for name, n in counts.items():
+        print(f"{out / (name + '.tsv')}: {n:,} pairs")
+    return 0
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    for path in args.files:
+        pairs = load_pairs(path)
+        n_en = len({en for en, _ in pairs})
+        print(f"{path}: {len(pairs):,} pairs, {n_en:,} distinct English sentences, "
+              f"{len(pairs) - len(set(pairs)):,} exact duplicates")
+    return 0
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("data", help="get, generate or check English→French pair files")
+    data_sub = parser.add_subparsers(dest="data_command", metavar="{tatoeba,generate,check}",
+                                     parser_class=type(parser))
+    data_sub.required = True
+
+    p = data_sub.add_parser("tatoeba", help="download the real Tatoeba EN→FR pairs (online)")
+    p.add_argument("--url", metavar="URL", help="a .zip holding fra.txt, a .tsv/.txt or a .bz2 "
+                   "(default: manythings.org fra-eng.zip)")
+    p.add_argument("--cache", metavar="DIR", help="cache folder; downloads go to DIR/downloads/ "
+                   "(default: $MINIMT_CACHE or ~/.cache/minimt)")
+    p.add_argument("--out", metavar="DIR", help="where train/valid/test.tsv go "
+                   "(default: <cache>/tatoeba)")
+    p.add_argument("--valid", type=_non_negative, default=2000, metavar="N",
+                   help="pairs in valid.tsv (default 2000)")
+    p.add_argument("--test", type=_non_negative, default=2000, metavar="N",
+                   help="pairs in test.tsv (default 2000)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the split (default 0)")
+    p.set_defaults(func=_run_tatoeba)
+
+    p = data_sub.add_parser("generate", help="regenerate the embedded corpus splits")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: the package's data/)")
+    p.set_defaults(func=_run_generate)
+
+    p = data_sub.add_parser("check", help="validate TSV files and print their sizes")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=_run_check)
