@@ -1,0 +1,119 @@
+"""Greedy decoding, with and without the key/value cache, and ``translate`` (lesson 08).
+
+Generation is the decoder run one token at a time: start from [BOS], pick the most likely
+next token, append it, repeat until EOS. Without a cache every step re-runs the decoder on
+the whole prefix (step t costs t positions); with ``model.new_cache()`` each step feeds only
+the newest token and reuses the keys/values of the earlier ones (and of the encoder memory),
+so it costs one position. Both give the same tokens (tests/test_decode.py).
+"""
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from .errors import MinimtError
+
+
+def default_max_len(model, src_len: int) -> int:
+    """Room for a translation about twice the source, within the model's positions."""
+    return min(model.config.max_positions, 2 * src_len + 10)
+
+
+def check_max_len(model, max_len: int) -> None:
+    if max_len < 1:
+        raise MinimtError(f"--max-len {max_len}: must be at least 1")
+    if max_len > model.config.max_positions:
+        raise MinimtError(f"--max-len {max_len}: larger than the model's max_positions="
+                          f"{model.config.max_positions}")
+
+
+@torch.no_grad()
+def greedy_decode(model, input_ids: Tensor, attention_mask: Tensor, *, bos_id: int, eos_id: int,
+                  max_len: int | None = None, use_cache: bool = True) -> list[list[int]]:
+    """input_ids/attention_mask (B,S) → B lists of generated ids (no BOS, no EOS).
+
+    ``max_len`` counts generated tokens, EOS included. Rows stop independently: a row that
+    produced EOS leaves the batch (its cache rows too), and the loop ends when none is left.
+    """
+    max_len = default_max_len(model, input_ids.size(1)) if max_len is None else max_len
+    check_max_len(model, max_len)
+    was_training = model.training
+    model.eval()  # dropout off: decoding must be deterministic
+    try:
+        B = input_ids.size(0)
+        memory = model.encode(input_ids, attention_mask)               # (B,S,D), computed once
+        tokens = torch.full((B, 1), bos_id, dtype=torch.long, device=input_ids.device)  # (B,1)
+        rows = torch.arange(B, device=input_ids.device)  # which original row each active row is
+        cache = model.new_cache() if use_cache else None
+        out: list[list[int]] = [[] for _ in range(B)]
+        for _ in range(max_len):
+            if cache is not None:  # only the newest token; the cache holds the rest
+                logits = model.decode(tokens[:, -1:], memory, attention_mask, cache=cache)
+            else:                  # the whole prefix, every step
+                logits = model.decode(tokens, memory, attention_mask)
+            next_ids = logits[:, -1].argmax(dim=-1)                      # (B_active,)
+            for row, tok in zip(rows.tolist(), next_ids.tolist()):
+                if tok != eos_id:
+                    out[row].append(tok)
+            alive = next_ids != eos_id
+            if not alive.any():
+                break
+            if not alive.all():  # drop finished rows everywhere, so no work is spent on them
+                keep = alive.nonzero().squeeze(1)
+                rows, memory, attention_mask = rows[keep], memory[keep], attention_mask[keep]
+                tokens, next_ids = tokens[keep], next_ids[keep]
+                if cache is not None:
+                    cache.reorder(keep)
+            tokens = torch.cat([tokens, next_ids[:, None]], dim=1)      # (B_active, t+1)
+        return out
+    finally:
+        model.train(was_training)
+
+
+def translate(model, tokenizer, sentences: list[str], *, beam_size: int = 1, alpha: float = 0.6,
+              max_len: int | None = None, batch_size: int = 64) -> list[str]:
+    """Translate sentences (greedy when ``beam_size == 1``, else beam search); order kept.
+
+    An empty (or blank) sentence translates as "". A sentence longer than the model's
+    positions raises MinimtError naming it.
+    """
+    if beam_size < 1:
+        raise MinimtError(f"--beam {beam_size}: must be at least 1")
+    if alpha < 0:
+        raise MinimtError(f"--alpha {alpha}: must be >= 0")
+    if batch_size < 1:
+        raise MinimtError(f"batch_size={batch_size}: must be at least 1")
+    if max_len is not None:
+        check_max_len(model, max_len)
+    limit = model.config.max_positions
+    encoded: list[list[int]] = []
+    for i, text in enumerate(sentences):
+        ids = tokenizer.encode(text) + [tokenizer.eos_id] if text.strip() else []  # src + [EOS]
+        if len(ids) > limit:
+            raise MinimtError(f"sentence {i + 1}: {len(ids)} tokens (with EOS), more than the "
+                              f"model's max_positions={limit}: {text[:40]!r}")
+        encoded.append(ids)
+    device = next(model.parameters()).device
+    results = [""] * len(sentences)
+    # Similar lengths together: less padding (padding never changes a result, only the cost).
+    order = sorted((i for i, ids in enumerate(encoded) if ids), key=lambda i: len(encoded[i]))
+    for start in range(0, len(order), batch_size):
+        chunk = order[start:start + batch_size]
+        S = max(len(encoded[i]) for i in chunk)
+        input_ids = torch.full((len(chunk), S), tokenizer.pad_id, dtype=torch.long)
+        attention_mask = torch.zeros(len(chunk), S, dtype=torch.long)
+        for r, i in enumerate(chunk):  # right padding: real tokens first, 1 = real
+            input_ids[r, :len(encoded[i])] = torch.tensor(encoded[i])
+            attention_mask[r, :len(encoded[i])] = 1
+        input_ids, attention_mask = input_ids.to(device), attention_mask.to(device)
+        if beam_size == 1:
+            outputs = greedy_decode(model, input_ids, attention_mask, bos_id=tokenizer.bos_id,
+                                    eos_id=tokenizer.eos_id, max_len=max_len)
+        else:
+            from .beam import beam_search  # written on top of the cache API; imported on use
+            outputs = [hyps[0][0] for hyps in beam_search(
+                model, input_ids, attention_mask, bos_id=tokenizer.bos_id, eos_id=tokenizer.eos_id,
+                beam_size=beam_size, alpha=alpha, max_len=max_len, n_best=1)]
+        for i, ids in zip(chunk, outputs):
+            results[i] = tokenizer.decode(ids)
+    return results
