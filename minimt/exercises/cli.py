@@ -1,0 +1,239 @@
+"""`minimt exercises`: the classroom side — list, start, check, hints, solutions, proofs.
+
+    minimt exercises list                      the ladder, with your status per exercise
+    minimt exercises start 3                   copy exercise 3's stub into ./minimt-exercises/
+    minimt exercises check 3 [FILE] [--hint]   grade your file (in a subprocess, with a timeout)
+    minimt exercises check --all               grade every exercise you started; a summary table
+    minimt exercises hint 3                    the hints, without grading
+    minimt exercises prove [--break SWITCH]    run the four proofs, optionally with a planted bug
+    minimt exercises solution 3                the reference solution (for teachers)
+
+Students work in their own folder (``--dir``, default ``./minimt-exercises``); a small
+``.progress.json`` there remembers which files passed (and their hash, so an edit after a pass
+shows as "started" again). Nothing in minimt's own folder is ever written.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import MinimtError
+from ..files import atomic_write_text
+from .catalog import BY_NUMBER, EXERCISES, Exercise
+from .runner import DEFAULT_TIMEOUT, check_in_subprocess
+
+PROGRESS = ".progress.json"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("exercises", help="graded classroom exercises: list, start, check, hints, solutions",
+                       description=__doc__.splitlines()[0])
+    cmds = p.add_subparsers(dest="exercises_command", metavar="ACTION", parser_class=type(p))
+    cmds.required = True
+
+    def add(name, help_, func):
+        q = cmds.add_parser(name, help=help_)
+        q.set_defaults(func=func)
+        return q
+
+    def with_dir(q):
+        q.add_argument("--dir", default="minimt-exercises", help="your working folder (default: ./minimt-exercises)")
+        return q
+
+    with_dir(add("list", "the exercises, their lessons and your status", run_list))
+    q = with_dir(add("start", "copy an exercise's stub into your folder (never overwrites)", run_start))
+    q.add_argument("number", help="exercise number, e.g. 3")
+    q = with_dir(add("check", "grade your answer to an exercise", run_check))
+    q.add_argument("number", nargs="?", help="exercise number (or --all)")
+    q.add_argument("file", nargs="?", help="your file (default: the started file in --dir)")
+    q.add_argument("--all", action="store_true", help="check every exercise started in --dir")
+    q.add_argument("--hint", action="store_true", help="also print the exercise's hints")
+    q.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=f"seconds before your code is stopped (default {DEFAULT_TIMEOUT:g})")
+    q = add("hint", "print an exercise's hints", run_hint)
+    q.add_argument("number")
+    q = add("show", "print an exercise's task (its stub); --solutions prints the reference solution", run_show)
+    q.add_argument("number")
+    q.add_argument("--solutions", action="store_true", help="show the reference solution (for teachers)")
+    q = add("solution", "print an exercise's reference solution (for teachers)", run_solution)
+    q.add_argument("number")
+    q = add("prove", "run the four proofs on a tiny model, optionally with one piece broken", run_prove)
+    q.add_argument("--break", dest="switch", metavar="SWITCH",
+                   help="break one piece: flip_padding_polarity, drop_causal_mask, forget_shift, pad_in_labels")
+
+
+# ---------------------------------------------------------------- helpers
+
+def exercise(number: str | None) -> Exercise:
+    text = (number or "").strip().lower().removeprefix("ex")
+    if not text.isdigit() or int(text) not in BY_NUMBER:
+        raise MinimtError(f"unknown exercise {number!r}: choose 1–{len(EXERCISES)} (see `minimt exercises list`)")
+    return BY_NUMBER[int(text)]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_progress(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / PROGRESS).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and isinstance(data.get("exercises"), dict) else {"exercises": {}}
+    except (OSError, ValueError):
+        return {"exercises": {}}  # no progress yet, or a damaged file: statuses start over
+
+
+def save_result(folder: Path, ex: Exercise, path: Path, status: str) -> None:
+    if not folder.is_dir():
+        return  # checking a file outside a working folder: nothing to remember
+    data = load_progress(folder)
+    data["version"] = 1
+    data["exercises"][str(ex.number)] = {"status": status, "file": path.name, "sha256": _sha(path),
+                                         "checked": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    atomic_write_text(folder / PROGRESS, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def status(folder: Path, ex: Exercise, progress: dict) -> str:
+    path = folder / ex.filename
+    if not path.exists():
+        return "not started"
+    entry = progress["exercises"].get(str(ex.number), {})
+    if entry.get("status") == "passed" and entry.get("sha256") == _sha(path):
+        return "passed"
+    return "started"
+
+
+def _print_hints(ex: Exercise) -> None:
+    print(f"hints for exercise {ex.number}:")
+    for i, hint in enumerate(ex.grader().HINTS, 1):
+        print(f"  {i}. {hint}")
+
+
+# ---------------------------------------------------------------- actions
+
+def run_list(args) -> int:
+    folder = Path(args.dir)
+    progress = load_progress(folder)
+    print(f"{'#':>2}  {'exercise':<48} {'lesson':<28} {'min':>3}  status")
+    for ex in EXERCISES:
+        print(f"{ex.number:>2}  {ex.title[:48]:<48} {ex.lesson:<28} {ex.minutes:>3}  "
+              f"{status(folder, ex, progress)}")
+    print(f"\nyour folder: {folder}/   start one with: minimt exercises start 1")
+    return 0
+
+
+def run_start(args) -> int:
+    ex = exercise(args.number)
+    folder = Path(args.dir)
+    target = folder / ex.filename
+    if target.exists():
+        print(f"{target} already exists: not overwritten (your work is safe). Delete it to start over.")
+        return 0
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, ex.stub_path.read_text(encoding="utf-8"))
+    todo = {"write": f"write `{ex.name}`", "fix": f"find and fix the bug in `{ex.name}`",
+            "predict": f"fill in `{ex.name}`"}[ex.kind]
+    print(f"exercise {ex.number} — {ex.title} (lesson {ex.lesson})\n"
+          f"wrote {target}: {todo} there, then run: minimt exercises check {ex.number}")
+    return 0
+
+
+def _resolve_file(ex: Exercise, args) -> Path:
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            raise MinimtError(f"{args.file}: no such file")
+        return path
+    path = Path(args.dir) / ex.filename
+    if not path.is_file():
+        raise MinimtError(f"{path}: not started yet — run `minimt exercises start {ex.number}` first "
+                          "(or give the file to check)")
+    return path
+
+
+def run_check(args) -> int:
+    if args.timeout <= 0:
+        raise MinimtError(f"--timeout {args.timeout:g}: must be a positive number of seconds")
+    if args.all:
+        if args.number or args.file:
+            raise MinimtError("--all checks every started exercise: give no exercise number with it")
+        return _check_all(args)
+    if not args.number:
+        raise MinimtError("which exercise? give its number (e.g. `minimt exercises check 3`) or --all")
+    ex = exercise(args.number)
+    path = _resolve_file(ex, args)
+    print(f"exercise {ex.number} — {ex.title}  ({path})")
+    result, printed = check_in_subprocess(ex.number, path, args.timeout)
+    if path.parent.resolve() == Path(args.dir).resolve():
+        save_result(path.parent, ex, path, result.status)
+    if result.passed:
+        print(f"PASS  {result.message}")
+    else:
+        label = {"failed": "FAIL", "not done": "NOT DONE"}.get(result.status, result.status.upper())
+        print(f"{label}  {result.message}")
+        if printed.strip():
+            tail = printed.rstrip().splitlines()[-15:]
+            print("your code printed (last lines):\n" + "\n".join("  | " + line for line in tail))
+        if not args.hint:
+            print(f"(stuck? minimt exercises check {ex.number} --hint)")
+    if args.hint:
+        _print_hints(ex)
+    return 0 if result.passed else 1
+
+
+def _check_all(args) -> int:
+    folder = Path(args.dir)
+    started = [ex for ex in EXERCISES if (folder / ex.filename).is_file()]
+    if not started:
+        raise MinimtError(f"{folder}: no started exercise here — run `minimt exercises start 1` first")
+    with ThreadPoolExecutor(max_workers=2) as pool:  # each check is its own process
+        results = dict(zip(started, pool.map(
+            lambda ex: check_in_subprocess(ex.number, folder / ex.filename, args.timeout)[0], started)))
+    print(f"{'#':>2}  {'exercise':<48} result")
+    for ex in EXERCISES:
+        if ex in results:
+            r = results[ex]
+            save_result(folder, ex, folder / ex.filename, r.status)
+            first = r.message.splitlines()[0] if r.message else ""
+            shown = "PASS" if r.passed else f"{r.status.upper():<8} {first[:90]}"
+        else:
+            shown = "not started"
+        print(f"{ex.number:>2}  {ex.title[:48]:<48} {shown}")
+    passed = sum(r.passed for r in results.values())
+    print(f"\npassed {passed} of {len(EXERCISES)} ({len(results)} started)")
+    return 0 if passed == len(results) else 1
+
+
+def run_hint(args) -> int:
+    _print_hints(exercise(args.number))
+    return 0
+
+
+def run_show(args) -> int:
+    ex = exercise(args.number)
+    path = ex.solution_path if args.solutions else ex.stub_path
+    print(f"# exercise {ex.number} — {ex.title} (lesson {ex.lesson}, ~{ex.minutes} min)"
+          f"{' — REFERENCE SOLUTION' if args.solutions else ''}\n")
+    print(path.read_text(encoding="utf-8"), end="")
+    return 0
+
+
+def run_solution(args) -> int:
+    args.solutions = True
+    return run_show(args)
+
+
+def run_prove(args) -> int:
+    from . import proofs
+
+    if args.switch is not None and args.switch not in proofs.SWITCHES:
+        raise MinimtError(f"--break {args.switch}: unknown switch; choose one of {', '.join(proofs.SWITCHES)}")
+    what = f"with {args.switch} ({proofs.SWITCHES[args.switch]})" if args.switch else "with nothing broken"
+    print(f"the four proofs on a one-layer encoder–decoder, {what}:")
+    results = proofs.run_proofs(proofs.pipeline(args.switch))
+    for r in results:
+        print("  " + r.line())
+    return 0

@@ -1,0 +1,1 @@
+"""One grader per exercise: ``HINTS`` and ``grade(answer) -> number of cases checked``."""

@@ -1,0 +1,71 @@
+"""Exercise 2: right-pad id rows into input_ids and attention_mask (against make_batch)."""
+from __future__ import annotations
+
+import copy
+import random
+
+import torch
+
+from minimt.batch import make_batch
+
+from .. import cases
+from ..grading import call, expect_equal, expect_tensor, fail
+
+HINTS = [
+    "Start from a (B, S) tensor full of pad_id (torch.full) and a (B, S) tensor of zeros, then copy "
+    "each row into the left part: input_ids[b, :len(row)] = ..., attention_mask[b, :len(row)] = 1.",
+    "S is the length of the LONGEST row — or max_length when it is given.",
+    "Both tensors are torch.long (int64): attention_mask holds 1 for a real token and 0 for padding.",
+]
+
+
+def _expected(seqs, pad_id, max_length):
+    # make_batch appends EOS itself, so give it the rows without their final EOS
+    b = make_batch([s[:-1] for s in seqs], [[4]] * len(seqs), pad_id=pad_id, bos_id=cases.BOS,
+                   eos_id=cases.EOS, max_length=max_length)
+    return b.input_ids, b.attention_mask
+
+
+def grade(pad_batch) -> int:
+    rng = random.Random(2)
+    n = 0
+    for case in range(60):
+        B = cases.batch_size(rng)
+        seqs = [r + [cases.EOS] for r in cases.rows(rng, B, lo=1, hi=8)]  # rows end with EOS already
+        pad_id = 99 if case % 4 == 3 else 0  # 99: a pad id that is not 0 catches torch.zeros
+        longest = max(len(s) for s in seqs)
+        max_length = longest + rng.randint(1, 3) if case % 3 == 2 else None
+        context = f"pad_batch({seqs}, pad_id={pad_id}" + (f", max_length={max_length})" if max_length else ")")
+        given = copy.deepcopy(seqs)
+        kwargs = {"pad_id": pad_id} if max_length is None else {"pad_id": pad_id, "max_length": max_length}
+        out = call(pad_batch, given, context=context, **kwargs)
+        if given != seqs:
+            fail("pad_batch changed the lists it was given: build new tensors, leave the input alone", context)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            fail("should return a tuple (input_ids, attention_mask)", context)
+        want_ids, want_mask = _expected(seqs, pad_id, max_length)
+        S = want_ids.size(1)
+        why_shape = (f"pad every row to max_length={max_length}" if max_length
+                     else f"pad every row to the longest one ({longest} tokens)")
+        ids = expect_tensor("input_ids", out[0], shape=(B, S), dtype=torch.long, context=context,
+                            why_shape=why_shape, why_dtype="token ids are integers (torch.long)")
+        mask = expect_tensor("attention_mask", out[1], shape=(B, S), dtype=torch.long, context=context,
+                             why_shape="one 1/0 per position of input_ids",
+                             why_dtype="Hugging Face's attention_mask holds integers, 1 = real token, 0 = pad "
+                                       "(minimt turns it into a bool mask later, in lesson 04)")
+        lens = [len(s) for s in seqs]
+        left = torch.stack([torch.cat([want_ids[b, lens[b]:], want_ids[b, :lens[b]]]) for b in range(B)])
+        if torch.equal(ids, left):
+            fail("the rows are padded on the left: minimt pads on the right (real tokens first, then pad_id)",
+                 context)
+        expect_equal("input_ids", ids, want_ids, lambda i: (
+            f"position {i[1]} of row {i[0]} is padding: fill it with pad_id ({pad_id})" if i[1] >= lens[i[0]]
+            else f"position {i[1]} of row {i[0]} holds its token {i[1]} — copy each row into the left part"),
+            context)
+        if torch.equal(mask, 1 - want_mask):
+            fail("attention_mask is flipped: 1 must mark real tokens and 0 padding (the Hugging Face convention)",
+                 context)
+        expect_equal("attention_mask", mask, want_mask, lambda i: (
+            "0 marks padding" if want_mask[i] == 0 else "1 marks a real token (EOS is a real token too)"), context)
+        n += 1
+    return n

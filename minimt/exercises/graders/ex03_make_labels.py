@@ -1,0 +1,55 @@
+"""Exercise 3: labels = tgt + [EOS], padded with -100 (against make_batch)."""
+from __future__ import annotations
+
+import copy
+import random
+
+import torch
+
+from minimt.batch import IGNORE_INDEX, make_batch
+
+from .. import cases
+from ..grading import call, expect_equal, expect_tensor, fail
+
+HINTS = [
+    "Start from torch.full((B, T), -100) — every position is 'ignored' until you copy a real token in.",
+    "T is the longest target + 1 (for EOS), or max_length when it is given.",
+    "Row b holds targets[b] + [eos_id] on the left; everything after it stays -100 — not pad_id: "
+    "the pad id is a real row of the vocabulary, -100 is what F.cross_entropy skips.",
+]
+
+
+def grade(make_labels) -> int:
+    rng = random.Random(3)
+    n = 0
+    for case in range(60):
+        B = cases.batch_size(rng)
+        tgt = cases.rows(rng, B, lo=1, hi=8)
+        eos = 9 if case % 4 == 3 else cases.EOS  # sometimes another EOS id: read it from the argument
+        longest = max(len(t) for t in tgt) + 1
+        max_length = longest + rng.randint(1, 3) if case % 3 == 2 else None
+        context = f"make_labels({tgt}, eos_id={eos}" + (f", max_length={max_length})" if max_length else ")")
+        given = copy.deepcopy(tgt)
+        kwargs = {"eos_id": eos} if max_length is None else {"eos_id": eos, "max_length": max_length}
+        got = call(make_labels, given, context=context, **kwargs)
+        if given != tgt:
+            fail("make_labels changed the lists it was given: build a new tensor, leave the input alone", context)
+        want = make_batch([[4]] * B, tgt, pad_id=cases.PAD, bos_id=cases.BOS, eos_id=eos,
+                          max_length=max_length).labels
+        why_shape = (f"pad every row to max_length={max_length}" if max_length else
+                     f"the longest target has {longest - 1} tokens, plus EOS = {longest}")
+        got = expect_tensor("labels", got, shape=tuple(want.shape), dtype=torch.long, context=context,
+                            why_shape=why_shape, why_dtype="F.cross_entropy wants class indices as torch.long")
+        lens = [len(t) + 1 for t in tgt]
+
+        def why(i):
+            b, t = i
+            if want[i] == IGNORE_INDEX:
+                return "padded label positions must be ignored by the loss"
+            if t == lens[b] - 1:
+                return f"every row of labels ends with EOS ({eos}), so the model learns to stop"
+            return f"position {t} of row {b} is the target's token {t}"
+
+        expect_equal("labels", got, want, why, context)
+        n += 1
+    return n

@@ -1,0 +1,28 @@
+"""Exercise 1 — encode a pair and add the special tokens (lesson 02).
+
+Check your answer with:   minimt exercises check 1      (add --hint for a hint)
+"""
+
+
+def add_specials(tokenizer, english, french):
+    """Turn one sentence pair into the three id lists a translation model trains on.
+
+    ``tokenizer.encode(text)`` gives the ids of a sentence WITHOUT special tokens;
+    ``tokenizer.bos_id`` and ``tokenizer.eos_id`` are the begin- and end-of-sentence ids.
+    Return a tuple of three lists of ints:
+
+        input_ids          = English ids + [EOS]      what the encoder reads (no BOS in minimt)
+        decoder_input_ids  = [BOS] + French ids       what the decoder reads
+        labels             = French ids + [EOS]       what the decoder must predict
+
+    Worked example, with bos_id=2, eos_id=3, encode("How are you?") = [390, 238, 37, 3916]
+    and encode("Comment ça va ?") = [627, 306, 700, 60]:
+
+        input_ids          = [390, 238, 37, 3916, 3]
+        decoder_input_ids  = [2, 627, 306, 700, 60]
+        labels             = [627, 306, 700, 60, 3]
+
+    Position t of decoder_input_ids is what the decoder has read; position t of labels is
+    what it must say next. Read the special ids from the tokenizer: do not write 2 or 3.
+    """
+    raise NotImplementedError

@@ -1,0 +1,16 @@
+# expect: the parameters changed: skip the step
+import torch
+
+from minimt.loss import cross_entropy_loss
+
+
+def train_step(model, batch, optimizer, *, max_grad_norm=1.0):
+    logits = model(batch.input_ids, batch.attention_mask, batch.decoder_input_ids, batch.decoder_attention_mask)
+    loss = cross_entropy_loss(logits, batch.labels)  # 0 with a graph when no label is real
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
+    optimizer.step()
+    if not (batch.labels != -100).any():
+        return None
+    return loss.item()
