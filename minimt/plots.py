@@ -17,7 +17,6 @@ module (the CLI does, for `minimt plot`) costs nothing; headless runs use the Ag
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 from pathlib import Path
@@ -114,7 +113,7 @@ def _draw_grid(ax, cells, *, row_labels=None, col_labels=None, y0=0.0):
             short = len(main) <= 5  # ids, "-100", short pieces: bold; longer pieces: plain, shrunk to fit
             box = dict(facecolor="white", edgecolor="none", pad=1.0, alpha=0.85) if style["hatch"] else None
             ax.text(j + 0.5, y0 + i + (0.36 if sub else 0.5), main, ha="center", va="center", bbox=box,
-                    fontsize=_fit(main, 15, 7), fontweight="bold" if short else "normal")
+                    fontsize=_fit(main, 15, 6), fontweight="bold" if short else "normal")
             if sub:
                 ax.text(j + 0.5, y0 + i + 0.74, sub, ha="center", va="center", fontsize=_fit(sub, 12, 7),
                         bbox=box)
@@ -328,7 +327,7 @@ def _check_weights(w, query_pieces, key_pieces, what):
                          f"and {len(key_pieces)} key pieces")
 
 
-def plot_attention(weights, *, query_pieces, key_pieces, title: str, path) -> Path:
+def plot_attention(weights, *, query_pieces, key_pieces, title: str, path, value_label="attention weight") -> Path:
     """One (T, S) attention map: row t = how query t spreads its attention over the keys (sums to 1)."""
     plt = _plt()
     w = _array(weights).squeeze()
@@ -340,7 +339,7 @@ def plot_attention(weights, *, query_pieces, key_pieces, title: str, path) -> Pa
                       vmax=max(1e-9, float(w.max())), annotate=w.size <= 200)
         ax.set_xlabel("keys (attended to)")
         ax.set_ylabel("queries (attending)")
-        fig.colorbar(im, ax=ax, label="attention weight")
+        fig.colorbar(im, ax=ax, label=value_label)
         return _save(fig, path)
 
 
@@ -450,7 +449,7 @@ def plot_training_curves(metrics_path, *, path) -> Path:
 
 
 # ---------------------------------------------------------------- command line: minimt plot …
-def attention_pictures(model, tokenizer, sentence: str, out_dir, *, layer=None) -> tuple[str, list[Path]]:
+def attention_pictures(model, tokenizer, sentence: str, out_dir, *, layer=None, max_len=None) -> tuple[str, list[Path]]:
     """Greedy-translate ``sentence`` and draw its cross, encoder-self and decoder-self attention."""
     import torch
     from .decode import greedy_decode
@@ -459,7 +458,8 @@ def attention_pictures(model, tokenizer, sentence: str, out_dir, *, layer=None) 
     attention_mask = torch.ones_like(input_ids)                       # (1, S)
     model.eval()
     with torch.no_grad():
-        hyp = greedy_decode(model, input_ids, attention_mask, bos_id=tokenizer.bos_id, eos_id=tokenizer.eos_id)[0]
+        hyp = greedy_decode(model, input_ids, attention_mask, bos_id=tokenizer.bos_id, eos_id=tokenizer.eos_id,
+                            max_len=max_len)[0]
         dec_in = torch.tensor([[tokenizer.bos_id] + hyp])             # (1, T): what the decoder read
         _, attn = model(input_ids, attention_mask, dec_in, torch.ones_like(dec_in), return_attention=True)
     src_p = [tokenizer.id_to_piece(i) for i in src]

@@ -1,0 +1,225 @@
+"""Every picture is a real PNG, labelled with the real pieces; -100 cells look unlike pad cells."""
+import json
+import struct
+
+import pytest
+import torch
+
+from minimt import plots
+from minimt.errors import MinimtError
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PIECES = {0: "<pad>", 2: "<s>", 3: "</s>", 45: "▁Comment", 67: "▁ça", 89: "▁va", 90: "▁?",
+          12: "▁Il", 13: "▁pleut"}
+LABELS = [[45, 67, 89, 90, 3], [12, 13, 3, -100, -100]]           # B=2, T=5, pad = -100
+DEC_IN = [[2, 45, 67, 89, 90], [2, 12, 13, 3, 0]]                  # shifted, -100 → pad
+
+
+def png_size(path):
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE, f"{path} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])  # IHDR chunk
+    return width, height
+
+
+@pytest.fixture
+def figures(monkeypatch):
+    """Keep every figure open (plots._close is skipped) so the test can read its artists."""
+    kept = []
+    monkeypatch.setattr(plots, "_close", kept.append)
+    yield kept
+    import matplotlib.pyplot as plt
+    for fig in kept:
+        plt.close(fig)
+
+
+def all_texts(fig):
+    """Every string drawn in a figure: texts, titles and tick labels of every Axes."""
+    out = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.texts]
+        out += [ax.get_title(), ax.get_title("left")]
+        out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    return out
+
+
+def test_plot_tokens(tmp_path, figures):
+    rows = [["▁How", "▁are", "▁you", "?"], ["▁Comment", "▁ça", "▁va", "▁?"]]
+    path = plots.plot_tokens(rows, title="Pieces", path=tmp_path / "t.png", row_labels=["en", "fr"])
+    w, h = png_size(path)
+    assert w > 400 and h > 150
+    texts = all_texts(figures[0])
+    for piece in rows[0] + rows[1] + ["en", "fr", "Pieces"]:
+        assert piece in texts
+    kinds = [p.get_gid() for p in figures[0].axes[0].patches]
+    assert kinds == ["word", "word", "word", "cont"] + ["word"] * 4  # "?" continues "▁you"
+
+
+def test_id_grid_pad_and_ignore_cells_differ(tmp_path, figures):
+    path = plots.plot_id_grid(LABELS, pieces=PIECES.get, title="labels", path=tmp_path / "ids.png", pad_id=0)
+    png_size(path)
+    plots.plot_id_grid(DEC_IN, pieces=PIECES.get, title="dec", path=tmp_path / "dec.png", pad_id=0)
+    by_kind = {}
+    for fig in figures:
+        for p in fig.axes[0].patches:
+            by_kind.setdefault(p.get_gid(), []).append(p)
+    assert len(by_kind["ignore"]) == 2 and len(by_kind["pad"]) == 1
+    ign, pad, tok = by_kind["ignore"][0], by_kind["pad"][0], by_kind["token"][0]
+    assert ign.get_hatch() and not pad.get_hatch() and not tok.get_hatch()
+    assert ign.get_facecolor() != pad.get_facecolor() != tok.get_facecolor()
+    texts = all_texts(figures[0])
+    assert "-100" in texts and "(ignored)" in texts and "▁Comment" in texts and "45" in texts
+    assert "<pad>" in all_texts(figures[1])
+    legend = [t.get_text() for t in figures[0].axes[0].get_legend().get_texts()]
+    assert any("-100" in t for t in legend)
+
+
+def test_id_grid_accepts_tensor_and_piece_rows(tmp_path, figures):
+    ids = torch.tensor(DEC_IN)
+    rows = [[PIECES[i] for i in r] for r in DEC_IN]
+    plots.plot_id_grid(ids, pieces=rows, title="t", path=tmp_path / "a.png", pad_id=0, row_labels=["a", "b"])
+    assert "▁pleut" in all_texts(figures[0]) and "b" in all_texts(figures[0])
+    with pytest.raises(ValueError, match="shape"):
+        plots.plot_id_grid(ids, pieces=rows[:1], title="t", path=tmp_path / "b.png")
+    assert not (tmp_path / "b.png").exists()
+
+
+def test_mask_grid(tmp_path, figures):
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]])
+    rows = [[PIECES[i] for i in r] for r in DEC_IN]
+    png_size(plots.plot_mask_grid(mask, pieces=rows, title="decoder_attention_mask", path=tmp_path / "m.png"))
+    kinds = [p.get_gid() for p in figures[0].axes[0].patches]
+    assert kinds.count("real") == 9 and kinds.count("masked") == 1 and kinds[-1] == "masked"
+
+
+def test_shift_arrows_go_one_step_right(tmp_path, figures):
+    png_size(plots.plot_shift(LABELS, DEC_IN, label_pieces=PIECES.get, input_pieces=PIECES.get,
+                              path=tmp_path / "s.png"))
+    fig = figures[0]
+    assert len(fig.axes) >= 2
+    for ax in fig.axes[:2]:
+        arrows = [a for a in ax.texts if hasattr(a, "xyann")]
+        assert len(arrows) == 4  # T-1 arrows per sentence
+        for a in arrows:
+            (x_to, _), (x_from, _) = a.xy, a.xyann
+            assert x_to - x_from == pytest.approx(1.0)
+    texts = all_texts(fig)
+    assert "<s>" in texts and "▁pleut" in texts and "decoder_input_ids" in texts
+
+
+def test_broadcast_masks(tmp_path, figures):
+    src = [["▁How", "▁are", "▁you", "?", "</s>"], ["▁Hi", "!", "</s>", "<pad>", "<pad>"]]
+    tgt = [[PIECES[i] for i in r] for r in DEC_IN]
+    enc = torch.tensor([[1] * 5, [1, 1, 1, 0, 0]])
+    dec = torch.tensor([[1] * 5, [1, 1, 1, 1, 0]])
+    png_size(plots.plot_broadcast_masks(enc, dec, n_heads=2, src_pieces=src, tgt_pieces=tgt,
+                                        path=tmp_path / "masks.png"))
+    fig = figures[0]
+    assert len(fig.axes) == 2 * (1 + 2 + 2)
+    images = [ax.get_images()[0].get_array() for ax in fig.axes]
+    combined_row1 = images[-1]
+    expected = torch.ones(5, 5).tril()
+    expected[:, 4] = 0
+    assert torch.equal(torch.tensor(combined_row1.data), expected)  # the picture shows the real mask
+    assert "▁Hi" in all_texts(fig)
+
+
+def test_attention_heatmaps(tmp_path, figures):
+    q, k = ["▁Comment", "▁ça", "▁va", "</s>"], ["▁How", "▁are", "▁you", "?", "</s>"]
+    w = torch.softmax(torch.randn(3, 4, 5), dim=-1)  # (H,T,S)
+    png_size(plots.plot_attention(w[0], query_pieces=q, key_pieces=k, title="cross", path=tmp_path / "a.png"))
+    png_size(plots.plot_attention_grid([w, w.flip(0)], query_pieces=q, key_pieces=k, title="grid",
+                                       path=tmp_path / "g.png"))
+    single, grid = figures
+    assert set(q + k) <= set(all_texts(single))
+    panels = [ax for ax in grid.axes if ax.get_images()]
+    assert len(panels) == 2 * (3 + 1)
+    mean = panels[3].get_images()[0].get_array()
+    assert torch.allclose(torch.tensor(mean.data, dtype=torch.float32), w.mean(0), atol=1e-6)
+    with pytest.raises(ValueError, match="shape"):
+        plots.plot_attention(w[0], query_pieces=q[:2], key_pieces=k, title="x", path=tmp_path / "bad.png")
+
+
+def test_token_loss_hatches_ignored(tmp_path, figures):
+    loss = torch.tensor([[2.0, 1.0, 0.5, 0.25, 0.1], [3.0, 1.5, 0.2, 0.0, 0.0]])
+    png_size(plots.plot_token_loss(loss, LABELS, pieces=PIECES.get, path=tmp_path / "l.png"))
+    fig = figures[0]
+    patches = fig.axes[0].patches
+    hatched = [p for p in patches if p.get_hatch()]
+    assert len(hatched) == 2 and all(p.get_gid() == "ignore" for p in hatched)
+    texts = all_texts(fig)
+    assert "▁pleut" in texts and "ignored: 0" in texts
+    mean = (loss[0].sum() + loss[1, :3].sum()) / 8
+    assert any(f"{mean:.3f}" in t for t in texts)  # the title states the loss the model sees
+
+
+def test_training_curves(tmp_path, figures):
+    lines = [{"step": s, "train_loss": 5 - s / 10, "lr": 1e-3} for s in range(1, 21)]
+    lines[9].update(valid_loss=4.0, bleu=3.0, chrf=20.0)
+    lines[19].update(valid_loss=3.5, bleu=6.0, chrf=25.0)
+    (tmp_path / "metrics.jsonl").write_text("\n".join(json.dumps(r) for r in lines) + "\n")
+    png_size(plots.plot_training_curves(tmp_path, path=tmp_path / "curves.png"))
+    loss_ax, score_ax, lr_ax = figures[0].axes
+    assert [len(line.get_xdata()) for line in loss_ax.lines] == [20, 2]
+    assert list(score_ax.lines[0].get_ydata()) == [3.0, 6.0]
+
+
+def test_training_curves_bad_file(tmp_path):
+    (tmp_path / "metrics.jsonl").write_text('{"step": 1}\n{oops\n')
+    with pytest.raises(MinimtError, match=r"metrics.jsonl:2"):
+        plots.plot_training_curves(tmp_path, path=tmp_path / "c.png")
+    with pytest.raises(MinimtError, match="no such metrics file"):
+        plots.plot_training_curves(tmp_path / "nope", path=tmp_path / "c.png")
+    assert not (tmp_path / "c.png").exists()
+
+
+def test_plot_curves_cli_bad_dir_exits_2(tmp_path, capsys):
+    from minimt.cli import main
+    assert main(["plot", "curves", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such metrics file" in err
+
+
+# ---------------------------------------------------------------- minimt plot, on a tiny trained checkpoint
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    from train_helpers import tiny_checkpoint
+    return tiny_checkpoint(tmp_path_factory.getbasetemp() / "tiny_shared")
+
+
+def test_plot_attention_cli(checkpoint, tmp_path, capsys):
+    from minimt.cli import main
+    assert main(["plot", "attention", "--checkpoint", str(checkpoint), "How are you?", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("How are you? → ")
+    names = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert names == ["cross_attention.png", "cross_attention_mean.png", "decoder_self_attention.png",
+                     "encoder_self_attention.png"]
+    for p in tmp_path.glob("*.png"):
+        png_size(p)
+    assert main(["plot", "attention", "--checkpoint", str(checkpoint), "Hi.", "--out", str(tmp_path / "l"),
+                 "--layer", "0"]) == 0
+    assert (tmp_path / "l" / "cross_attention_layer0.png").is_file()
+    capsys.readouterr()
+    assert main(["plot", "attention", "--checkpoint", str(checkpoint), "Hi.", "--layer", "7"]) == 2
+    assert "--layer 7" in capsys.readouterr().err
+
+
+def test_attention_pictures_show_the_pieces(checkpoint, tmp_path, figures):
+    from minimt.checkpoint import load_checkpoint
+    model, tok, _ = load_checkpoint(checkpoint)
+    plots.attention_pictures(model, tok, "How are you?", tmp_path)
+    cross, _, encoder, decoder = figures
+    src = tok.pieces("How are you?") + ["</s>"]
+    assert set(src) <= set(all_texts(cross)) and set(src) <= set(all_texts(encoder))
+    # decoder self-attention: nothing above the diagonal (a position never sees the future)
+    for ax in decoder.axes:
+        if ax.get_images():
+            w = torch.tensor(ax.get_images()[0].get_array().data)
+            assert torch.all(w.triu(diagonal=1) == 0)
+
+
+def test_plot_curves_cli(checkpoint, tmp_path):
+    from minimt.cli import main
+    assert main(["plot", "curves", str(checkpoint), "--out", str(tmp_path)]) == 0
+    png_size(tmp_path / "curves.png")
