@@ -148,8 +148,8 @@ for name in ("valid", "test"):
 # %% [markdown]
 # ## 4. Bad input, and why minimt refuses it
 #
-# Real corpora are messy. Each of these has broken someone's training run (see
-# `docs/pitfalls.md`, section K). A silently skipped line is worse than an error: skip a line
+# Real corpora are messy, and each of the files below has broken someone's training run.
+# A silently skipped line is worse than an error: skip a line
 # on one side only and *every later pair is misaligned*. So `load_pairs` stops at the first
 # bad line and names the file, the line — and for a bad byte, its offset in the file.
 #

@@ -142,6 +142,7 @@ for i, role in roles.items():
 # %%
 ids = tok.encode("a </s> <pad> b")
 print("literal '</s>' and '<pad>':", tok.pieces("a </s> <pad> b"), ids)
+print("  (no id 0, 2 or 3 — the 1s are <unk>: '<', '/' and '>' never occur in our corpus)")
 assert not {tok.pad_id, tok.bos_id, tok.eos_id} & set(ids)
 print("an emoji:", tok.pieces("Bravo 🎉"), tok.encode("Bravo 🎉"), "→", repr(tok.decode(tok.encode("Bravo 🎉"))))
 print("decode drops specials:", repr(tok.decode([tok.bos_id] + tok.encode(french) + [tok.eos_id, tok.pad_id])))
@@ -166,8 +167,13 @@ print("most shared:", [tok.id_to_piece(i) for i in shared])
 name = next((tok.id_to_piece(i) for i in shared if tok.id_to_piece(i)[1:2].isupper()), "▁Tom")
 example = next((p for p in sample if name[1:] in p[0].split() and name[1:] in p[1].split()), ("Tom", "Tom"))
 print(f"the name {name!r}, the same piece on both sides:", tok.pieces(example[0]), tok.pieces(example[1]))
-print("numbers are split into digits:", tok.pieces("Tom is 30."),
-      "(⁇ where the corpus never had that digit)" if tok.unk_id in tok.encode("30") else "")
+number = tok.encode("Tom is 30.")
+print("a number:", tok.pieces("Tom is 30."), number)
+if tok.unk_id in number:  # our embedded corpus spells numbers out ("vingt", "eighty"): no digit to learn
+    print("  → '30' is <unk> (id 1): no sentence of our corpus contains a digit. A run of unknown characters")
+    print("    stays one <unk> piece. On a corpus with digits (Tatoeba), split_digits=True cuts '30' into '3' '0'.")
+else:
+    print("  → split into single digits (split_digits=True), the same pieces on both sides")
 
 # %% [markdown]
 # ## 6. Normalisation: the tokenizer rewrites French text a little
@@ -261,6 +267,12 @@ print(f"smallest size within 5% of the shortest sentences measured: {knee:,} pie
 for size, p, rare in stats:
     if size == tok.vocab_size:
         print(f"the default {size:,}: {p:.2f} pieces per sentence, {rare:.0%} of its pieces seen < 10 times")
+
+# %% [markdown]
+# The default sits at or a little past the knee on purpose: sentences are barely shorter
+# there, but frequent whole words — the article's `▁Comment` among them — get a piece of
+# their own, which makes the pictures of later lessons easy to read. Our corpus is small and
+# regular, so even its rare pieces are simple words; on Tatoeba, try 8,000.
 
 # %% [markdown]
 # From the command line, `minimt tokenizer --data FILE --vocab-size N` trains one on any

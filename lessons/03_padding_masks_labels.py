@@ -11,7 +11,7 @@
 #     decoder_input_ids  BOS + labels shifted right              → what the decoder reads
 #
 # Every tensor gets a picture (from `minimt.plots`) and a check. The code is in
-# `minimt/batch.py`, about 100 lines of plain tensor slicing — read it alongside.
+# `minimt/batch.py`, under 200 lines of plain tensor slicing — read it alongside.
 #
 # Run it as a script (`python lessons/03_padding_masks_labels.py`) or open it as a notebook.
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
@@ -65,10 +65,16 @@ print("the article:           input_ids [101, 2026, 2003, 2073, 102], attention_
       " labels [1055, 3791, 3651, 102, -100, -100]")
 
 # %% [markdown]
-# Our EOS (3) plays the article's `[SEP]` (102); we put no start token in front of the
-# encoder's input (lesson 02 explains why), so our row has one id fewer than BERT's. We also
-# padded `input_ids` to 6, hence a 0 in its `attention_mask`. "Comment ça va ?" has 4
-# pieces + EOS, so only the last label is -100 — the article's French had one piece fewer.
+# Our EOS (3) plays the article's `[SEP]` (102). We put no start token in front of the
+# encoder's input (lesson 02 explains why) where BERT puts `[CLS]` (101) — but our tokenizer
+# cuts "?" off as a piece of its own, so our row still has five real ids: four pieces + EOS.
+# We also padded `input_ids` to 6, hence one 0 in its `attention_mask`. "Comment ça va ?"
+# has 4 pieces + EOS, so only the last label is -100 — the article's French had one piece
+# fewer, hence its two -100s. The checks below hold these sentences to the numbers:
+
+# %%
+assert len(src) == 4 and one.attention_mask.sum().item() == len(src) + 1 == 5  # 4 pieces + EOS, 1 pad
+assert len(tgt) == 4 and (one.labels == IGNORE_INDEX).sum().item() == 1      # 4 pieces + EOS, one -100
 
 # %% [markdown]
 # ## 2. A batch: padding to a rectangle
@@ -226,9 +232,12 @@ x = range(len(budgets))
 ax.bar([i - 0.2 for i in x], [100 * p for p in shuffled], width=0.4, label="random batches", color="tab:red")
 ax.bar([i + 0.2 for i in x], [100 * p for p in bucketed], width=0.4, label="bucket_batches (sorted)", color="tab:green")
 ax.set_xticks(list(x), [f"{b:,}" for b in budgets])
+for bars in ax.containers:  # the value on top of each bar
+    ax.bar_label(bars, fmt="%.1f%%", padding=2, fontsize=11)
+ax.set_ylim(0, 1.3 * 100 * max(shuffled + bucketed))  # head-room: the legend sits above the bars
 ax.set(xlabel="max_tokens (padded positions per batch)", ylabel="% of positions that are padding",
        title=f"Padding: random vs length-bucketed batches ({len(corpus):,} pairs)")
-ax.legend()
+ax.legend(loc="upper center", ncol=2)
 fig.tight_layout()
 with atomic_path(FIGURES / "03_padding_fraction.png") as tmp:
     fig.savefig(tmp, dpi=120)

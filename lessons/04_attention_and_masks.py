@@ -66,9 +66,10 @@ def max_diff(a, b):
 
 # %%
 T, S, d = 3, 4, 64
+many_q, many_k = torch.randn(500, d), torch.randn(500, d)  # 250,000 dot products: a clean estimate
+print(f"std of q·k over {500 * 500:,} random pairs: {(many_q @ many_k.T).std():.2f} (≈ √{d} = {math.sqrt(d):.0f});"
+      f"  after ÷√d: {(many_q @ many_k.T / math.sqrt(d)).std():.3f}")
 q, k, v = torch.randn(T, d), torch.randn(S, d), torch.randn(S, d)
-print(f"std of q·k: {(q @ k.T).std():.1f} (≈ √{d} = {math.sqrt(d):.0f});  "
-      f"after ÷√d: {(q @ k.T / math.sqrt(d)).std():.2f}")
 scores = q @ k.T / math.sqrt(d)        # (T, S)
 weights = scores.softmax(dim=-1)       # (T, S): softmax along the keys
 out = weights @ v                      # (T, d)
@@ -118,12 +119,18 @@ print(f"attention() vs F.scaled_dot_product_attention (same bool mask): {max_dif
 assert max_diff(out, ref) < 1e-5
 
 # %% [markdown]
-# The picture of the masks: the (B,1,1,S) padding mask, its broadcast to (B,H,T,S), the causal
-# mask and the decoder's combined mask (section 3).
+# The picture of the masks: the (B,1,1,S) padding mask, its broadcast to (B,H,T,S) — the same
+# for every head and every query, so we draw two heads of the four — the causal mask and the
+# decoder's combined mask (section 3). To keep it readable on a slide, it shows the two short
+# sentences of the batch, in a batch of their own.
 
 # %%
-print(plots.plot_broadcast_masks(batch.attention_mask, batch.decoder_attention_mask, n_heads=H,
-                                 src_pieces=src_pieces, tgt_pieces=tgt_pieces,
+small = make_batch([tok.encode(sentences[i][0]) for i in (0, 2)], [tok.encode(sentences[i][1]) for i in (0, 2)],
+                   **special)
+print("picture batch: input_ids", tuple(small.input_ids.shape), "decoder_input_ids", tuple(small.decoder_input_ids.shape))
+print(plots.plot_broadcast_masks(small.attention_mask, small.decoder_attention_mask, n_heads=H, max_heads_shown=2,
+                                 src_pieces=[[tok.id_to_piece(i) for i in r] for r in small.input_ids.tolist()],
+                                 tgt_pieces=[[tok.id_to_piece(i) for i in r] for r in small.decoder_input_ids.tolist()],
                                  path=FIGURES / "04_masks.png"))
 
 # %% [markdown]
@@ -226,14 +233,15 @@ print(f"fast path vs written-out path: {max_diff(fast, explicit):.1e}")
 # %%
 q, k, v = (torch.randn(1, 1, 2, 8, requires_grad=True) for _ in range(3))
 empty = torch.tensor([[True, True], [False, False]])  # query 1 may attend to nothing
-naive = (q @ k.transpose(-2, -1)).masked_fill(~empty, float("-inf")).softmax(-1)
-print("naive softmax with -inf:", naive[0, 0].detach().numpy().round(3).tolist())
+naive = (q @ k.transpose(-2, -1) / math.sqrt(8)).masked_fill(~empty, float("-inf")).softmax(-1)  # as section 1
+rounded = lambda w: [[round(x, 3) for x in row] for row in w.tolist()]  # noqa: E731  (3 decimals, no float noise)
+print("naive softmax with -inf: ", rounded(naive[0, 0].detach()))
 out, w = attention(q, k, v, empty)
 out.sum().backward()
-print("attention():             ", w[0, 0].detach().numpy().round(3).tolist(),
+print("attention():             ", rounded(w[0, 0].detach()),
       "— gradients finite:", all(torch.isfinite(t.grad).all().item() for t in (q, k, v)))
 out16, w16 = attention(*(t.detach().bfloat16() for t in (q, k, v)), empty)
-print("bfloat16:", w16[0, 0].float().numpy().round(3).tolist(), "no NaN:", not w16.isnan().any().item())
+print("bfloat16:               ", rounded(w16[0, 0].float()), "— no NaN:", not w16.isnan().any().item())
 
 # %% [markdown]
 # ## 7. Attention weights, labelled with real pieces

@@ -86,31 +86,47 @@ T, D, V = batch.decoder_input_ids.shape[1], config.d_model, config.vocab_size
 # paper, `sin(p / 10000^(2i/D))` and `cos(…)`, fixed, not learned, values in [-1, 1].
 #
 # The token embeddings start with std D^-0.5 and are multiplied by √D, so what enters the
-# first layer has std ≈ 1 for the tokens and ≈ 0.7 for the positions: the same order, so
+# first layer has a root-mean-square (rms) of ≈ 1 per number for the tokens, and exactly
+# 1/√2 ≈ 0.71 for the positions (each sin/cos pair has sin² + cos² = 1): the same order, so
 # neither signal drowns the other. (The table is also the output layer, section 5, where
 # the small init keeps the first logits small.)
+#
+# In the picture, the even dimensions 2i hold sines and the odd ones 2i+1 cosines of the
+# same frequency; drawn interleaved they make stripes, so they are drawn apart. Row i is one
+# frequency: fast at the top (i = 0 turns once every 2π ≈ 6 positions), ever slower below —
+# every position gets its own pattern of values down the column.
 
 # %%
 tokens = model.embedding(batch.input_ids)                    # (B,S,D)
 scaled = tokens * math.sqrt(D)                               # (B,S,D)
 positions = model.positions[:S]                              # (S,D), a buffer, not a parameter
 x = scaled + positions                                       # (B,S,D), broadcast over B
+rms = lambda t: t.pow(2).mean().sqrt().item()  # noqa: E731  root-mean-square of every number
 show("embedding(input_ids)", tokens, f"std {tokens.std():.3f} ≈ D^-0.5 = {D ** -0.5:.3f}")
-show("  × √D", scaled, f"std {scaled.std():.2f}")
-show("positions[:S]", positions, f"std {positions.std():.2f}")
+show("  × √D", scaled, f"rms {rms(scaled):.2f}")
+show("positions[:S]", positions, f"rms {rms(positions):.3f} = 1/√2 = {2 ** -0.5:.3f}")
 show("x = tokens·√D + positions", x)
+assert abs(rms(positions) - 2 ** -0.5) < 1e-4 and abs(rms(scaled) - 1) < 0.1
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(15, 5))
-im = ax1.imshow(model.positions[:40].T, aspect="auto", cmap="RdBu", vmin=-1, vmax=1)
-ax1.set(xlabel="position p", ylabel="dimension i", title="Sinusoidal positions (fast sin/cos at the top)")
-fig.colorbar(im, ax=ax1)
+P = 50  # positions drawn; our sentences are far shorter
+plt.rcParams.update({"font.size": 13})
+fig, (ax_sin, ax_cos, ax2) = plt.subplots(1, 3, figsize=(19, 6), layout="constrained",
+                                          gridspec_kw={"width_ratios": [1, 1, 1.1]})
+for ax, part, name in ((ax_sin, 0, "sin: dimensions 0, 2, 4, …"), (ax_cos, 1, "cos: dimensions 1, 3, 5, …")):
+    im = ax.imshow(model.positions[:P, part::2].T, aspect="auto", cmap="RdBu", vmin=-1, vmax=1,
+                   interpolation="nearest")  # row i: dimension 2i (sin) or 2i+1 (cos), one frequency
+    ax.axvline(S - 0.5, color="black", ls="--", lw=1.5)  # left of it: the positions our batch uses
+    ax.set(xlabel=f"position p  (dashed: end of our {S} positions)", title=name)
+ax_sin.set_ylabel("frequency i  (fast at the top)")
+ax_cos.tick_params(labelleft=False)
+fig.colorbar(im, ax=[ax_sin, ax_cos], label="value", shrink=0.85)
 norms = scaled[0].norm(dim=-1).detach()
 ax2.bar([p - 0.2 for p in range(S)], norms, width=0.4, label="token embedding × √D")
 ax2.bar([p + 0.2 for p in range(S)], positions.norm(dim=-1), width=0.4, label="position vector")
-ax2.set_xticks(range(S), src_pieces[0], rotation=90)
-ax2.set(ylabel="vector length", title="Sentence 0: token vs position, same order of size")
-ax2.legend()
-fig.tight_layout()
+ax2.set_xticks(range(S), src_pieces[0], rotation=45, ha="right")
+ax2.set_ylim(0, 1.3 * norms.max().item())
+ax2.set(ylabel="vector length", title="Sentence 0: token vs position, same order")
+ax2.legend(loc="upper center", ncol=2, fontsize=11)
 with atomic_path(FIGURES / "05_positions.png") as tmp:
     fig.savefig(tmp, dpi=100)
 plt.close(fig)

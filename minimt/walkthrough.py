@@ -145,8 +145,12 @@ def render(stages: dict, tok: Tokenizer) -> str:
 
 def _article_note(stages: dict) -> str:
     ids, lab = stages["input_ids"][0], stages["labels"][0]
+    # row 0 is the article's own pair unless the user chose others: then say which sentence it is
+    ours = "minimt, row 0:          "
+    if tuple(stages["pairs"][0]) != ARTICLE_PAIR:
+        ours = f"minimt, row 0 ({stages['pairs'][0][0]!r}, not the article's sentence):\n" + " " * 24
     return ("\nthe article (BERT ids): input_ids [101, 2026, 2003, 2073, 102], labels [1055, 3791, 3651, 102, -100, -100]\n"
-            f"minimt, row 0:          input_ids {ids}, labels {lab}\n"
+            f"{ours}input_ids {ids}, labels {lab}\n"
             "   101 [CLS] opens BERT's input: our encoder needs no start marker, our BOS (2) opens the decoder input;\n"
             "   102 [SEP] closes a sequence: our EOS (3) closes input_ids and labels; -100 marks padding in labels "
             "in both.\n   Ids differ because they are rows of a different vocabulary: ours, trained by minimt.")
