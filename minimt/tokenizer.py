@@ -11,8 +11,9 @@ output layer. That lets the model *tie* its embeddings: encoder input, decoder i
 output projection share one (V, D) matrix (three times fewer embedding parameters, and every
 French piece gets updated whether it appears in the input or the output). Names
 ("Tom", "Paris") are the same pieces on both sides, so the model can learn to copy them; numbers
-are split into single digits (``split_digits``), so "30." and "30 ans" share the pieces 3 and 0
-instead of BPE gluing "30." into one piece on one side only.
+are split into single digits (``split_digits``), so in a corpus with digits (Tatoeba) "30." and
+"30 ans" share the pieces 3 and 0 instead of BPE gluing "30." into one piece on one side only.
+(The embedded corpus writes numbers as words, so there a digit is simply ``<unk>``.)
 
 **Special ids, fixed:** ``pad=0, unk=1, bos=2, eos=3``. They play the roles of the article's
 BERT tokens: ``[CLS]=101`` opens a sequence — our BOS opens the *decoder* input (the first
