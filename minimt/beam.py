@@ -23,6 +23,8 @@ How one step works (the fairseq recipe), for each sentence:
   3. the k best non-EOS candidates become the new beams;
   4. a sentence is done when it has k finished hypotheses (or at ``max_len``, where its live
      beams are returned as they are, without EOS, like greedy's rows that never ended).
+     Each sentence has its own limit, from its own length (``decode.row_max_lens``), so a
+     sentence gets the same result alone and in a batch.
 With k = 1 this is exactly greedy decoding: the one beam's best token is taken; if that is
 EOS, the sentence is done.
 
@@ -39,7 +41,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from .decode import check_max_len, default_max_len
+from .decode import row_max_lens
 from .errors import MinimtError
 
 
@@ -73,18 +75,17 @@ def beam_search_hypotheses(model, input_ids: Tensor, attention_mask: Tensor, *, 
                            ) -> list[list[Hypothesis]]:
     """Per sentence, every hypothesis beam search kept (best first), EOS included when finished."""
     check_beam_args(beam_size, alpha, max_len, 1)
-    # The same length limit as greedy_decode (counts generated tokens, EOS included).
-    max_len = default_max_len(model, input_ids.size(1)) if max_len is None else max_len
-    check_max_len(model, max_len)
+    # The same per-sentence limits as greedy_decode (generated tokens, EOS included).
+    limits = row_max_lens(model, attention_mask, max_len)
     was_training = model.training
     model.eval()  # dropout off: decoding must be deterministic
     try:
-        return _search(model, input_ids, attention_mask, bos_id, eos_id, beam_size, alpha, max_len)
+        return _search(model, input_ids, attention_mask, bos_id, eos_id, beam_size, alpha, limits)
     finally:
         model.train(was_training)
 
 
-def _search(model, input_ids, attention_mask, bos_id, eos_id, k, alpha, max_len) -> list[list[Hypothesis]]:
+def _search(model, input_ids, attention_mask, bos_id, eos_id, k, alpha, limits) -> list[list[Hypothesis]]:
     B = input_ids.size(0)
     memory = model.encode(input_ids, attention_mask).repeat_interleave(k, dim=0)   # (B*k, S, D)
     src_mask = attention_mask.repeat_interleave(k, dim=0)                          # (B*k, S)
@@ -96,7 +97,7 @@ def _search(model, input_ids, attention_mask, bos_id, eos_id, k, alpha, max_len)
     scores[:, 0] = 0.0
     finished: list[list[Hypothesis]] = [[] for _ in range(B)]
     done = [False] * B
-    for step in range(1, max_len + 1):
+    for step in range(1, max(limits, default=0) + 1):
         logits = model.decode(tokens, memory, src_mask, cache=cache)               # (B*k, 1, V)
         log_probs = logits[:, -1].float().log_softmax(dim=-1)                      # (B*k, V)
         V = log_probs.size(-1)
@@ -128,6 +129,13 @@ def _search(model, input_ids, attention_mask, bos_id, eos_id, k, alpha, max_len)
                     new_prefixes[row] = prefix + [tok]
                     n_alive += 1
             done[b] = len(finished[b]) >= k
+            if not done[b] and step >= limits[b]:  # out of length: live beams join, unfinished (no EOS)
+                for j in range(k):
+                    s = float(new_scores[b, j])
+                    if s > float("-inf"):
+                        p = new_prefixes[b * k + j]
+                        finished[b].append(Hypothesis(p, s, s / length_penalty(len(p), alpha), False))
+                done[b] = True
         if all(done):
             break
         # The SAME index reorders the cache, the encoder states and the source mask.
@@ -135,12 +143,6 @@ def _search(model, input_ids, attention_mask, bos_id, eos_id, k, alpha, max_len)
         memory, src_mask = memory.index_select(0, origin), src_mask.index_select(0, origin)
         tokens, scores, prefixes = next_tokens.view(B * k, 1), new_scores, new_prefixes
     for b in range(B):
-        if not done[b]:  # ran out of length: keep the live beams too, unfinished (no EOS)
-            for j in range(k):
-                s = float(scores[b, j])
-                if s > float("-inf"):
-                    p = prefixes[b * k + j]
-                    finished[b].append(Hypothesis(p, s, s / length_penalty(len(p), alpha), False))
         finished[b].sort(key=lambda h: h.score, reverse=True)  # stable: ties keep their finishing order
     return finished
 

@@ -21,7 +21,7 @@ COMMAND_MODULES = [
     "minimt.train",         # minimt train
     "minimt.translate",     # minimt translate
     "minimt.evaluate",      # minimt evaluate
-    "minimt.plots",         # minimt plot attention | curves
+    "minimt.plot_cli",      # minimt plot attention | curves
     "minimt.exercises.cli", # minimt exercises list | start | check
 ]
 

@@ -27,16 +27,29 @@ def check_max_len(model, max_len: int) -> None:
                           f"{model.config.max_positions}")
 
 
+def row_max_lens(model, attention_mask: Tensor, max_len: int | None = None) -> list[int]:
+    """Each row's limit on generated tokens (EOS included).
+
+    Without ``max_len`` a row's limit comes from ITS OWN source length (the real tokens,
+    ``attention_mask[i].sum()``), never from the padded width: a sentence must decode the
+    same alone and inside a batch with a longer one. An explicit ``max_len`` is one cap for all.
+    """
+    if max_len is not None:
+        check_max_len(model, max_len)
+        return [max_len] * attention_mask.size(0)
+    return [default_max_len(model, n) for n in attention_mask.sum(dim=1).tolist()]
+
+
 @torch.no_grad()
 def greedy_decode(model, input_ids: Tensor, attention_mask: Tensor, *, bos_id: int, eos_id: int,
                   max_len: int | None = None, use_cache: bool = True) -> list[list[int]]:
     """input_ids/attention_mask (B,S) → B lists of generated ids (no BOS, no EOS).
 
-    ``max_len`` counts generated tokens, EOS included. Rows stop independently: a row that
-    produced EOS leaves the batch (its cache rows too), and the loop ends when none is left.
+    ``max_len`` counts generated tokens, EOS included; when None, each row's limit is
+    ``row_max_lens`` (from its own length). Rows stop independently: a row that produced EOS,
+    or reached its limit, leaves the batch (its cache rows too); the loop ends when none is left.
     """
-    max_len = default_max_len(model, input_ids.size(1)) if max_len is None else max_len
-    check_max_len(model, max_len)
+    limits = row_max_lens(model, attention_mask, max_len)                # one per row
     was_training = model.training
     model.eval()  # dropout off: decoding must be deterministic
     try:
@@ -46,16 +59,18 @@ def greedy_decode(model, input_ids: Tensor, attention_mask: Tensor, *, bos_id: i
         rows = torch.arange(B, device=input_ids.device)  # which original row each active row is
         cache = model.new_cache() if use_cache else None
         out: list[list[int]] = [[] for _ in range(B)]
-        for _ in range(max_len):
+        for step in range(1, max(limits, default=0) + 1):
             if cache is not None:  # only the newest token; the cache holds the rest
                 logits = model.decode(tokens[:, -1:], memory, attention_mask, cache=cache)
             else:                  # the whole prefix, every step
                 logits = model.decode(tokens, memory, attention_mask)
             next_ids = logits[:, -1].argmax(dim=-1)                      # (B_active,)
+            going = []  # a row ends at EOS, or (without EOS) once it has made its limit
             for row, tok in zip(rows.tolist(), next_ids.tolist()):
                 if tok != eos_id:
                     out[row].append(tok)
-            alive = next_ids != eos_id
+                going.append(tok != eos_id and step < limits[row])
+            alive = torch.tensor(going, device=input_ids.device)                # (B_active,)
             if not alive.any():
                 break
             if not alive.all():  # drop finished rows everywhere, so no work is spent on them

@@ -9,10 +9,12 @@
     plot_attention_grid    layers × heads heatmaps plus a head-averaged column
     plot_token_loss        per-token cross-entropy of a batch; -100 positions hatched (ignored, 0)
     plot_training_curves   train/valid loss, BLEU/chrF and learning rate from metrics.jsonl
+    attention_pictures     greedy-translate one sentence; its cross / encoder / decoder attention grids
 
 Every function saves a PNG atomically (`minimt.files.atomic_path`) and returns its Path.
 Labels are the real pieces, never bare indices. pyplot is imported lazily, so importing this
-module (the CLI does, for `minimt plot`) costs nothing; headless runs use the Agg backend.
+module costs nothing; headless runs use the Agg backend. The `minimt plot attention | curves`
+command lives in `minimt/plot_cli.py`; `attention_pictures` (below) is what it draws.
 """
 from __future__ import annotations
 
@@ -448,7 +450,7 @@ def plot_training_curves(metrics_path, *, path) -> Path:
         return _save(fig, path)
 
 
-# ---------------------------------------------------------------- command line: minimt plot …
+# ---------------------------------------------------------------- one sentence through a model
 def attention_pictures(model, tokenizer, sentence: str, out_dir, *, layer=None, max_len=None) -> tuple[str, list[Path]]:
     """Greedy-translate ``sentence`` and draw its cross, encoder-self and decoder-self attention."""
     import torch
@@ -486,39 +488,3 @@ def attention_pictures(model, tokenizer, sentence: str, out_dir, *, layer=None, 
                             path=out_dir / f"decoder_self_attention{name}.png"),
     ]
     return translation, paths
-
-
-def _run_attention(args) -> int:
-    from .checkpoint import load_checkpoint
-    if not args.sentence.strip():
-        raise MinimtError("SENTENCE is empty: give an English sentence, e.g. \"How are you?\"")
-    model, tokenizer, _ = load_checkpoint(args.checkpoint, device="cpu")
-    out = Path(args.out) if args.out else Path(args.checkpoint) / "attention"
-    translation, paths = attention_pictures(model, tokenizer, args.sentence, out, layer=args.layer)
-    print(f"{args.sentence} → {translation}")
-    for p in paths:
-        print(f"wrote {p}")
-    return 0
-
-
-def _run_curves(args) -> int:
-    run_dir = Path(args.run_dir)
-    out = Path(args.out) if args.out else (run_dir if run_dir.is_dir() else run_dir.parent)
-    print(f"wrote {plot_training_curves(run_dir, path=out / 'curves.png')}")
-    return 0
-
-
-def register(sub) -> None:
-    plot = sub.add_parser("plot", help="draw attention maps or training curves")
-    what = plot.add_subparsers(dest="what", metavar="WHAT", parser_class=type(plot))
-    what.required = True
-    att = what.add_parser("attention", help="attention maps for one translated sentence")
-    att.add_argument("sentence", metavar="SENTENCE", help='English sentence, e.g. "How are you?"')
-    att.add_argument("--checkpoint", required=True, help="run directory holding the checkpoint")
-    att.add_argument("--out", help="folder for the PNGs (default: CHECKPOINT/attention)")
-    att.add_argument("--layer", type=int, help="only this layer (default: all)")
-    att.set_defaults(func=_run_attention)
-    cur = what.add_parser("curves", help="loss, BLEU/chrF and lr curves from RUN_DIR/metrics.jsonl")
-    cur.add_argument("run_dir", metavar="RUN_DIR")
-    cur.add_argument("--out", help="folder for curves.png (default: RUN_DIR)")
-    cur.set_defaults(func=_run_curves)

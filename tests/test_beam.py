@@ -224,3 +224,23 @@ def test_bad_arguments(kwargs, match):
     ids, mask = src(0)
     with pytest.raises(MinimtError, match=match):
         beam_search(HandSetModel(), ids, mask, bos_id=BOS, eos_id=EOS, **kwargs)
+
+
+def test_default_limit_is_per_sentence_not_per_batch():
+    """An untrained model rarely says EOS: its beams run into the limit, which must be the sentence's own."""
+    torch.manual_seed(3)
+    model = Transformer(ModelConfig(vocab_size=37, d_model=16, n_heads=2, n_encoder_layers=1, n_decoder_layers=1,
+                                    d_ff=24, max_positions=64)).eval()
+    g = torch.Generator().manual_seed(4)
+    ids = torch.full((2, 20), PAD)
+    ids[0, :3], ids[1, :] = torch.randint(4, 37, (3,), generator=g), torch.randint(4, 37, (20,), generator=g)
+    mask = (ids != PAD).long()
+    alone = beam_search_hypotheses(model, ids[:1, :3], mask[:1, :3], bos_id=BOS, eos_id=EOS, beam_size=3)[0]
+    batch = beam_search_hypotheses(model, ids, mask, bos_id=BOS, eos_id=EOS, beam_size=3)
+    assert any(not h.finished and len(h.tokens) == 2 * 3 + 10 for h in alone)  # it hit its own limit
+    assert [h.tokens for h in batch[0]] == [h.tokens for h in alone]
+    assert [h.score for h in batch[0]] == pytest.approx([h.score for h in alone], abs=1e-4)
+    assert max(len(h.tokens) for h in batch[1]) == 2 * 20 + 10
+    from minimt.decode import greedy_decode  # beam 1 keeps being greedy under the per-row limits
+    greedy = greedy_decode(model, ids, mask, bos_id=BOS, eos_id=EOS)
+    assert [row[0][0] for row in beam_search(model, ids, mask, bos_id=BOS, eos_id=EOS, beam_size=1)] == greedy

@@ -104,3 +104,29 @@ def test_translate_beam_one_equals_greedy(model):
     src = torch.tensor([tok.encode("a") + [EOS]])
     best = beam_search(model, src, torch.ones_like(src), bos_id=BOS, eos_id=EOS, beam_size=1, max_len=8)
     assert tok.decode(best[0][0][0]) == greedy[1]
+
+
+@pytest.fixture(scope="module")
+def untrained():
+    """A random model rarely says EOS, so the default length limit is what ends its rows."""
+    torch.manual_seed(3)
+    return Transformer(ModelConfig(vocab_size=V, d_model=16, n_heads=2, n_encoder_layers=1,
+                                   n_decoder_layers=1, d_ff=24, max_positions=64)).eval()
+
+
+def short_and_long():
+    """A 3-token sentence alone, and the same sentence in a batch beside a 20-token one."""
+    src, mask = source([3, 20], seed=4)
+    return (src[:1, :3], mask[:1, :3]), (src, mask)
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_default_limit_is_per_row_not_per_batch(untrained, use_cache):
+    (one, one_mask), (both, both_mask) = short_and_long()
+    alone = greedy_decode(untrained, one, one_mask, bos_id=BOS, eos_id=EOS, use_cache=use_cache)
+    batch = greedy_decode(untrained, both, both_mask, bos_id=BOS, eos_id=EOS, use_cache=use_cache)
+    assert len(alone[0]) == 2 * 3 + 10  # it really hit its own limit (no EOS) ...
+    assert batch[0] == alone[0]         # ... and the long neighbour did not raise it
+    assert len(batch[1]) == 2 * 20 + 10
+    capped = greedy_decode(untrained, both, both_mask, bos_id=BOS, eos_id=EOS, max_len=7, use_cache=use_cache)
+    assert [len(r) for r in capped] == [7, 7]  # an explicit max_len is one cap for every row

@@ -173,6 +173,12 @@ def test_training_curves_bad_file(tmp_path):
     assert not (tmp_path / "c.png").exists()
 
 
+def test_plot_command_lives_in_plot_cli():
+    from minimt.cli import COMMAND_MODULES
+    assert "minimt.plot_cli" in COMMAND_MODULES and "minimt.plots" not in COMMAND_MODULES
+    assert not hasattr(plots, "register")  # plots.py draws; plot_cli.py parses arguments
+
+
 def test_plot_curves_cli_bad_dir_exits_2(tmp_path, capsys):
     from minimt.cli import main
     assert main(["plot", "curves", str(tmp_path / "missing")]) == 2
