@@ -12,6 +12,7 @@ Most checks run in-process (fast); only the timeout/crash/syntax tests start a s
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 
 import pytest
@@ -82,6 +83,46 @@ def test_solutions_show_the_code_instead_of_calling_minimt(ex):
                 and (node.module or "").startswith("minimt") for a in node.names}
     assert ex.name not in imported
     assert ex.reference is None or ex.reference[1] not in imported
+
+
+def _solution(number: int):
+    ex = next(e for e in EXERCISES if e.number == number)
+    spec = importlib.util.spec_from_file_location(f"solution_{number}", ex.solution_path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, ex.name)
+
+
+def test_the_worked_examples_in_the_bleu_chrf_and_backprop_stubs_are_right():
+    """The numbers a student checks by hand first: worked out in the stubs' docstrings."""
+    from sacrebleu.metrics import BLEU, CHRF
+
+    hyps = ["le chat dort sur le tapis", "il il fait beau"]
+    refs = ["le chat dort sur le tapis rouge", "il fait très beau"]
+    assert _solution(19)(hyps, refs) == pytest.approx(68.97, abs=0.005)
+    assert _solution(19)(hyps, refs) == pytest.approx(
+        BLEU(tokenize="none", smooth_method="none", force=True).corpus_score(hyps, [refs]).score, abs=1e-9)
+    assert _solution(21)(["le chat"], ["les chats"]) == pytest.approx(32.86, abs=0.005)
+    assert _solution(21)(["le chat"], ["les chats"]) == pytest.approx(
+        CHRF().corpus_score(["le chat"], [["les chats"]]).score, abs=1e-9)
+    grad = _solution(20)(torch.tensor([[[0.0, 0.0], [0.0, 0.0], [5.0, 1.0]]]), torch.tensor([[1, 0, -100]]))
+    assert torch.equal(grad, torch.tensor([[[0.25, -0.25], [-0.25, 0.25], [0.0, 0.0]]]))
+
+
+def test_the_bleu_grader_needs_its_settings_to_agree_with_a_plain_implementation():
+    """sacreBLEU's default 13a tokeniser splits 'beau.' into 'beau .': the plain whitespace formula
+    matches only with tokenize="none" — the setting the grader uses. Default smoothing ('exp') differs
+    from the stub's rule exactly when an order has no match."""
+    from sacrebleu.metrics import BLEU
+
+    hyps, refs = ["il fait beau.", "le chat dort sur le tapis"], ["il fait très beau.", "le chat dort sur le tapis"]
+    plain = _solution(19)(hyps, refs)
+    assert BLEU(tokenize="none", smooth_method="none", force=True).corpus_score(hyps, [refs]).score == \
+        pytest.approx(plain, abs=1e-9)
+    assert abs(BLEU().corpus_score(hyps, [refs]).score - plain) > 0.1
+    short = ["le le le le"], ["le chat est sur le tapis"]
+    assert _solution(19)(*short) == 0.0  # no smoothing: no matching 2-gram, BLEU 0
+    assert BLEU(tokenize="none", force=True).corpus_score(short[0], [short[1]]).score > 0  # 'exp' smoothing
 
 
 def test_importing_minimts_own_function_is_refused(tmp_path):
@@ -181,7 +222,7 @@ def test_check_all_prints_a_summary_table(tmp_path, capsys, in_process):
     (work / "ex03_make_labels.py").write_text(wrong.read_text(encoding="utf-8"))
     assert main(["exercises", "check", "--all", "--dir", str(work)]) == 1
     out = capsys.readouterr().out
-    assert "passed 1 of 18 (2 started)" in out
+    assert f"passed 1 of {len(EXERCISES)} (2 started)" in out
     lines = {line[:2].strip(): line for line in out.splitlines() if line[:2].strip().isdigit()}
     assert "PASS" in lines["5"] and "FAILED" in lines["3"] and "not started" in lines["1"]
 
@@ -213,7 +254,7 @@ def test_prove_shows_which_proof_a_switch_breaks(capsys):
 
 
 @pytest.mark.parametrize("argv,phrase", [
-    (["check", "19"], "unknown exercise '19'"),
+    (["check", "99"], "unknown exercise '99'"),
     (["start", "x"], "unknown exercise 'x'"),
     (["check", "3", "no/such/file.py"], "no such file"),
     (["check", "4"], "not started yet"),

@@ -1,5 +1,6 @@
-"""Graded classroom exercises: a ladder from special tokens to beam search, plus "fix it" and
-"break it" exercises on the masks and labels. See docs/teaching.md and `minimt exercises --help`.
+"""Graded classroom exercises: a ladder from special tokens to beam search, backprop, BLEU and
+chrF, plus "fix it" and "break it" exercises on the masks and labels. See docs/teaching.md and
+`minimt exercises --help`.
 
     catalog.py   the ladder (number, title, lesson, minutes)
     stubs/       what students start from          solutions/   the teacher's reference answers

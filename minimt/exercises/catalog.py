@@ -82,6 +82,9 @@ EXERCISES = [
              ("minimt.attention", "decoder_self_mask")),
     Exercise(17, "fix_padding_loss", "make_targets", "Fix it: the loss that learns padding", L06, 10, "fix"),
     Exercise(18, "which_proof", "PREDICTIONS", "Break it: which proof catches which bug?", L07, 20, "predict"),
+    Exercise(19, "corpus_bleu", "corpus_bleu", "Corpus BLEU: clipped precision, brevity penalty", L09, 30, "write"),
+    Exercise(20, "logit_gradients", "logit_gradients", "Backprop by hand: d loss / d logits", L06, 20, "write"),
+    Exercise(21, "corpus_chrf", "corpus_chrf", "Corpus chrF by hand: character n-grams, F-beta", L09, 20, "write"),
 ]
 
 BY_NUMBER = {e.number: e for e in EXERCISES}
