@@ -260,7 +260,7 @@ print(plots.plot_attention_grid([w_enc[0, :, :n, :shown]], query_pieces=src_piec
 _, w_self = ours(y, y, dec_mask, need_weights=True)
 print(plots.plot_attention(w_self[0].mean(0)[:m, :m], query_pieces=tgt_pieces[0][:m], key_pieces=tgt_pieces[0][:m],
                            title="Decoder self-attention (mean of heads): the causal triangle",
-                           path=FIGURES / "04_decoder_attention.png"))
+                           mask=dec_mask[0, 0, :m, :m], path=FIGURES / "04_decoder_attention.png"))  # hatched = masked
 
 # %% [markdown]
 # ## Try it

@@ -79,6 +79,8 @@ print("BLEU signature:", scores[1]["bleu_signature"])
 print("chrF signature:", scores[1]["chrf_signature"])
 for en, refs, hyp in list(zip(sources, references, hyps))[:4]:  # beam 4's output
     print(f"  EN {en}\n  REF {' | '.join(refs)}\n  HYP {hyp}   (sentence chrF {sentence_chrf(hyp, refs):.1f})")
+print(plots.plot_sentence_scores(hyps, references, sources=sources, title="Beam 4 on the test set",
+                                 path=FIGURES / "09_sentence_scores.png", max_rows=8 if FAST else 12))
 
 # %% [markdown]
 # **BLEU** counts how many of the hypothesis' word 1-, 2-, 3- and 4-grams appear in a
@@ -87,6 +89,8 @@ for en, refs, hyp in list(zip(sources, references, hyps))[:4]:  # beam 4's outpu
 # short sentence rarely shares a 4-gram with its reference, so its BLEU is mostly 0.
 # **chrF** compares character n-grams (up to 6): it gives partial credit for "parle" vs
 # "parles" and behaves better on single sentences — we use it for per-example numbers.
+# The picture `09_sentence_scores.png` shows both: the corpus BLEU and chrF in its title, and
+# one chrF bar per sentence, labelled with the English source, our output (→) and a reference.
 #
 # The **signature** says how the number was made: number of references (`nrefs`), case,
 # the tokenisation (`tok:13a`), smoothing, sacreBLEU's version. Two BLEU scores can only be

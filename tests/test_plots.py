@@ -100,9 +100,10 @@ def test_shift_arrows_go_one_step_right(tmp_path, figures):
     for ax in fig.axes[:2]:
         arrows = [a for a in ax.texts if hasattr(a, "xyann")]
         assert len(arrows) == 4  # T-1 arrows per sentence
-        for a in arrows:
+        centres = ax.get_xticks()  # column t's centre (columns widen for long pieces)
+        for t, a in enumerate(arrows):  # label t → decoder input t+1
             (x_to, _), (x_from, _) = a.xy, a.xyann
-            assert x_to - x_from == pytest.approx(1.0)
+            assert (x_from, x_to) == pytest.approx((centres[t], centres[t + 1]))
     texts = all_texts(fig)
     assert "<s>" in texts and "▁pleut" in texts and "decoder_input_ids" in texts
 
@@ -121,7 +122,29 @@ def test_broadcast_masks(tmp_path, figures):
     expected = torch.ones(5, 5).tril()
     expected[:, 4] = 0
     assert torch.equal(torch.tensor(combined_row1.data), expected)  # the picture shows the real mask
-    assert "▁Hi" in all_texts(fig)
+    texts = all_texts(fig)
+    assert "·Hi" in texts and "▁Hi" not in texts  # ▁ drawn as · in rotated labels ...
+    assert any("word start" in t for t in texts)   # ... and the title says what · means
+
+
+def test_broadcast_masks_stay_slide_sized(tmp_path):
+    S = T = 14
+    src = [["▁Pourquoi"] * S] * 3
+    enc, dec = torch.ones(3, S, dtype=torch.long), torch.ones(3, T, dtype=torch.long)
+    w, h = png_size(plots.plot_broadcast_masks(enc, dec, n_heads=8, src_pieces=src, tgt_pieces=src,
+                                               path=tmp_path / "big.png"))
+    assert w <= 2300 and h <= 1500  # was ~40 inches wide before the size cap
+
+
+def test_long_pieces_widen_cells_not_shrink_text(tmp_path, figures):
+    ids = [[7, 8, 3]]
+    names = {7: "▁manteaux", 8: "▁a", 3: "</s>"}
+    plots.plot_id_grid(ids, pieces=names.get, title="t", path=tmp_path / "w.png")
+    ax = figures[0].axes[0]
+    long_cell, short_cell, _ = ax.patches
+    assert long_cell.get_width() > short_cell.get_width()
+    sizes = {t.get_text(): t.get_fontsize() for t in ax.texts}
+    assert sizes["▁manteaux"] == sizes["▁a"] == 12
 
 
 def test_attention_heatmaps(tmp_path, figures):
@@ -131,13 +154,51 @@ def test_attention_heatmaps(tmp_path, figures):
     png_size(plots.plot_attention_grid([w, w.flip(0)], query_pieces=q, key_pieces=k, title="grid",
                                        path=tmp_path / "g.png"))
     single, grid = figures
-    assert set(q + k) <= set(all_texts(single))
+    assert {p.replace("▁", "·") for p in q + k} <= set(all_texts(single))
     panels = [ax for ax in grid.axes if ax.get_images()]
     assert len(panels) == 2 * (3 + 1)
     mean = panels[3].get_images()[0].get_array()
     assert torch.allclose(torch.tensor(mean.data, dtype=torch.float32), w.mean(0), atol=1e-6)
     with pytest.raises(ValueError, match="shape"):
         plots.plot_attention(w[0], query_pieces=q[:2], key_pieces=k, title="x", path=tmp_path / "bad.png")
+
+
+def test_attention_masked_cells_are_blank_not_zero(tmp_path, figures):
+    q = k = ["<s>", "▁Il", "▁pleut"]
+    w = torch.tensor([[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.0, 0.3, 0.7]])  # (2, 0) is a real, learned 0
+    allowed = torch.ones(3, 3, dtype=torch.bool).tril()                      # True = may attend
+    plots.plot_attention(w, query_pieces=q, key_pieces=k, title="t", path=tmp_path / "m.png", mask=allowed)
+    plots.plot_attention(w, query_pieces=q, key_pieces=k, title="t", path=tmp_path / "n.png")  # no mask: as before
+    masked, plain = figures
+    numbers = [t for t in masked.axes[0].texts]
+    assert len(numbers) == 6 and [t.get_text() for t in numbers].count("0.00") == 1  # only the real zero
+    hatched = [(p.get_x() + 0.5, p.get_y() + 0.5) for p in masked.axes[0].patches if p.get_gid() == "masked"]
+    assert sorted(hatched) == [(1, 0), (2, 0), (2, 1)]  # (key, query) of the 3 cells above the diagonal
+    assert len(plain.axes[0].texts) == 9 and not plain.axes[0].patches
+    w_nan = w.clone()
+    w_nan[0, 2] = float("nan")
+    plots.plot_attention(w_nan, query_pieces=q, key_pieces=k, title="t", path=tmp_path / "nan.png")
+    assert len(figures[2].axes[0].texts) == 8 and "nan" not in all_texts(figures[2])
+
+
+def test_sentence_scores_bars_are_sentence_chrf(tmp_path, figures):
+    from sacrebleu.metrics import BLEU, CHRF
+    hyps = ["Il pleut.", "Comment vas-tu ?", "Je suis fatigue.", "Bonjour"]
+    refs = [["Il pleut."], ["Comment ça va ?", "Comment vas-tu ?"], ["Je suis fatigué."], ["Au revoir."]]
+    sources = ["It is raining.", "How are you?", "I am tired.", "Goodbye, and thank you very much for everything!"]
+    png_size(plots.plot_sentence_scores(hyps, refs, sources=sources, path=tmp_path / "s.png", max_rows=3))
+    ax = figures[0].axes[0]
+    bars = [p.get_width() for p in ax.patches if p.get_gid() == "chrf"]
+    expected = [CHRF().sentence_score(h, r).score for h, r in zip(hyps, refs)][:3]  # max_rows=3
+    assert bars == pytest.approx(expected, abs=1e-6) and bars[0] == pytest.approx(100.0)
+    bleu = BLEU().corpus_score(hyps, [[r[0] for r in refs], [r[1] if len(r) > 1 else None for r in refs]]).score
+    title = ax.get_title()
+    assert f"BLEU {bleu:.1f}" in title and "first 3 of 4" in title and "unreliable" in title
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0].startswith("It is raining.") and "→ Il pleut." in labels[0]
+    with pytest.raises(MinimtError, match="3 hypotheses but 4 references"):
+        plots.plot_sentence_scores(hyps[:3], refs, path=tmp_path / "bad.png")
+    assert not (tmp_path / "bad.png").exists()
 
 
 def test_token_loss_hatches_ignored(tmp_path, figures):
@@ -216,7 +277,7 @@ def test_attention_pictures_show_the_pieces(checkpoint, tmp_path, figures):
     model, tok, _ = load_checkpoint(checkpoint)
     plots.attention_pictures(model, tok, "How are you?", tmp_path)
     cross, _, encoder, decoder = figures
-    src = tok.pieces("How are you?") + ["</s>"]
+    src = [p.replace("▁", "·") for p in tok.pieces("How are you?") + ["</s>"]]  # as tick labels draw them
     assert set(src) <= set(all_texts(cross)) and set(src) <= set(all_texts(encoder))
     # decoder self-attention: nothing above the diagonal (a position never sees the future)
     for ax in decoder.axes:
