@@ -1,0 +1,125 @@
+"""Quality at a time budget: `minimt train` vs the nn.Transformer baseline, same data and minutes.
+
+minimt is trained by its own command line (a subprocess, exactly what a user runs):
+
+    minimt train --data train.tsv --valid valid.tsv --test test.tsv --minutes M --threads 2 --bf16
+                 --eval-every 1000000000 --out DIR
+
+(``--eval-every`` huge: no evaluation inside the budget, as in the baseline loop below.) The
+baseline is trained by `train_baseline` here with the same recipe: the same 8k tokenizer,
+`bucket_batches` of 4,096 tokens (epoch-shuffled, seed + epoch), AdamW lr 1e-3 (betas 0.9/0.98,
+wd 0.01), 200 warmup steps then inverse-sqrt decay, bf16 autocast, label smoothing 0.1, clip 1.0.
+Both are then scored the same way: greedy decoding of test.tsv's English sentences in fp32,
+sacreBLEU BLEU/chrF through minimt.evaluate (several French lines of one English sentence are
+its references — as `minimt evaluate` does), and also one reference per line (as `minimt
+train`'s final report does). Decoding time is outside the budget for both.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from common import DATA, ROOT, load_corpus, make_optimizer, to_batch, train_step
+
+
+def _scores(hyp_of: dict, test_pairs) -> dict:
+    from minimt.evaluate import corpus_scores, group_references
+    sources, refs = group_references(test_pairs)
+    multi = corpus_scores([hyp_of[s] for s in sources], refs)
+    single = corpus_scores([hyp_of[en] for en, _ in test_pairs], [fr for _, fr in test_pairs])
+    return {"bleu": round(multi["bleu"], 2), "chrf": round(multi["chrf"], 2),
+            "bleu_1ref": round(single["bleu"], 2), "chrf_1ref": round(single["chrf"], 2),
+            "signature": multi["bleu_signature"], "test_sentences": len(sources)}
+
+
+def run_minimt(minutes: float, threads: int, out_dir: Path, *, seed: int = 0, log=print) -> dict:
+    from minimt.checkpoint import load_checkpoint
+    from minimt.evaluate import translate_all
+    cmd = [sys.executable, "-m", "minimt", "train", "--data", str(DATA / "train.tsv"),
+           "--valid", str(DATA / "valid.tsv"), "--test", str(DATA / "test.tsv"),
+           "--minutes", f"{minutes:g}", "--threads", str(threads), "--bf16", "--seed", str(seed),
+           "--eval-every", "1000000000", "--out", str(out_dir)]
+    log("  $ " + " ".join(cmd[1:]))
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    # ru_maxrss of finished children (KiB on Linux): the largest of them, i.e. minimt train's peak RSS
+    peak_rss_mb = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: minimt train failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    wall = time.perf_counter() - t0
+    records = [json.loads(l) for l in (out_dir / "metrics.jsonl").read_text().splitlines() if l.strip()]
+    steps = max(r.get("step", 0) for r in records)
+    tps = [r["tokens_per_s"] for r in records if "tokens_per_s" in r]
+    model, tok, _ = load_checkpoint(out_dir, name="latest")
+    test_pairs = load_corpus("test", tokenizer=tok).pairs
+    sources = list(dict.fromkeys(en for en, _ in test_pairs))
+    hyps = translate_all(model, tok, sources, progress=False)
+    return {"checkpoint": str(out_dir), "peak_rss_mb": peak_rss_mb, "steps": steps,
+            "tokens_per_s": round(sum(tps) / len(tps)) if tps else None,
+            "wall_s": round(wall), **_scores(dict(zip(sources, hyps)), test_pairs)}
+
+
+def train_baseline(minutes: float, threads: int, *, seed: int = 0, log=print):
+    """The nn.Transformer model trained for ``minutes`` with minimt train's recipe."""
+    from minimt.batch import bucket_batches
+    from minimt.model import ModelConfig
+    from minimt.schedule import make_scheduler
+    from baseline import TorchTransformer
+    torch.set_num_threads(threads)
+    corpus = load_corpus("train")
+    torch.manual_seed(seed)
+    model = TorchTransformer(ModelConfig(vocab_size=corpus.tokenizer.vocab_size))
+    opt = make_optimizer(model)
+    sched = make_scheduler(opt, warmup=200)
+    step, epoch, tokens, busy = 0, 0, 0, 0.0
+    start = time.perf_counter()
+    while True:
+        for b in bucket_batches(corpus.lengths, 4096, shuffle=True, seed=seed + epoch):
+            if time.perf_counter() - start >= minutes * 60:
+                log(f"  baseline: {step} steps, {tokens / busy:,.0f} target tokens/s")
+                return model, corpus.tokenizer, {"steps": step, "tokens_per_s": round(tokens / busy)}
+            batch = to_batch(corpus, b)
+            t0 = time.perf_counter()
+            train_step(model, opt, batch, bf16=True)
+            sched.step()
+            busy += time.perf_counter() - t0
+            step, tokens = step + 1, tokens + batch.n_tokens
+        epoch += 1
+
+
+def run_baseline(minutes: float, threads: int, *, seed: int = 0, log=print) -> dict:
+    from baseline import greedy_decode_baseline
+    t0 = time.perf_counter()
+    model, tok, info = train_baseline(minutes, threads, seed=seed, log=log)
+    test = load_corpus("test", tokenizer=tok)
+    sources = list(dict.fromkeys(en for en, _ in test.pairs))
+    hyp_of = {}
+    for start in range(0, len(sources), 64):  # sorted by length inside translate-like batches
+        chunk = sorted(sources[start:start + 64], key=lambda s: len(tok.encode(s)))
+        rows = [tok.encode(s) + [tok.eos_id] for s in chunk]
+        S = max(map(len, rows))
+        ids = torch.full((len(rows), S), tok.pad_id, dtype=torch.long)
+        mask = torch.zeros(len(rows), S, dtype=torch.long)
+        for r, row in enumerate(rows):
+            ids[r, :len(row)], mask[r, :len(row)] = torch.tensor(row), 1
+        max_len = min(model.config.max_positions, 2 * S + 10)  # = minimt.decode.default_max_len
+        for s, out in zip(chunk, greedy_decode_baseline(model, ids, mask, bos_id=tok.bos_id,
+                                                         eos_id=tok.eos_id, max_len=max_len)):
+            hyp_of[s] = tok.decode(out)
+    return {**info, "wall_s": round(time.perf_counter() - t0), **_scores(hyp_of, test.pairs)}
+
+
+def quality(minutes: float, threads: int, work_dir: Path, *, log=print) -> dict:
+    log(f"quality at {minutes:g} minutes, {threads} threads: minimt train ...")
+    ours = run_minimt(minutes, threads, work_dir / f"minimt-{minutes:g}min", log=log)
+    log(f"  minimt: {ours}")
+    log(f"quality at {minutes:g} minutes: nn.Transformer baseline ...")
+    base = run_baseline(minutes, threads, log=log)
+    log(f"  baseline: {base}")
+    return {"minutes": minutes, "threads": threads, "minimt": ours, "baseline": base}

@@ -1,0 +1,43 @@
+"""The optimiser and the learning-rate schedule (lesson 07).
+
+AdamW with betas (0.9, 0.98) — the Transformer paper's β2, which forgets old squared
+gradients faster than the usual 0.999 and so reacts quicker in a short run — and a small
+weight decay on the weight *matrices* only. Biases and LayerNorm gains are vectors: decaying
+them towards 0 pulls a LayerNorm's gain towards "erase the signal", so they are left alone.
+
+The learning rate rises linearly for ``warmup`` steps (Adam's early moment estimates are
+noisy; big steps then can wreck a fresh model), then decays as 1/sqrt(step):
+
+    lr(step) = peak * min(step / warmup, sqrt(warmup / step))        (step counted from 1)
+
+Both branches equal ``peak`` at step == warmup. The decay never reaches 0, so training can
+be stopped (or resumed) at any time — useful with a minutes budget.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+
+
+def inverse_sqrt_factor(step: int, warmup: int) -> float:
+    """Multiplier of the peak lr for optimiser step ``step`` (0-based, as LambdaLR counts)."""
+    s = step + 1
+    if warmup <= 0:
+        return 1.0 / math.sqrt(s)
+    return min(s / warmup, math.sqrt(warmup / s))
+
+
+def make_optimizer(model: torch.nn.Module, *, lr: float, weight_decay: float = 0.01,
+                   betas=(0.9, 0.98), eps: float = 1e-9) -> torch.optim.AdamW:
+    """AdamW with weight decay on matrices (dim >= 2) only; biases and norms get none."""
+    decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": weight_decay},
+              {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=lr, betas=betas, eps=eps)
+
+
+def make_scheduler(optimizer: torch.optim.Optimizer, *, warmup: int) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warmup then inverse-sqrt decay; call ``scheduler.step()`` after each optimiser step."""
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: inverse_sqrt_factor(step, warmup))

@@ -1,0 +1,247 @@
+"""Proofs for the training loop: deterministic, exactly resumable, learns, does not cheat."""
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from minimt.batch import make_batch
+from minimt.cli import main as cli_main
+from minimt.decode import greedy_decode
+from minimt.model import ModelConfig, Transformer
+from minimt.schedule import inverse_sqrt_factor, make_optimizer, make_scheduler
+from minimt.train import train_step
+from minimt.train_setup import resolve_device
+from minimt.errors import MinimtError
+from train_helpers import TINY_MODEL, read_metrics, run_train, tiny_checkpoint, train_losses, write_tiny_corpus
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny models run fastest on one thread (and 2 threads on a busy 2-core machine crawl)."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return write_tiny_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+def _no_autocast():
+    return torch.autocast("cpu", enabled=False)
+
+
+# ---------------------------------------------------------------- determinism and resume
+
+def test_same_seed_same_losses_other_seed_other_losses(corpus, tmp_path):
+    common = ["--data", str(corpus), "--steps", "12", "--eval-every", "12", *TINY_MODEL]
+    a = run_train([*common, "--out", str(tmp_path / "a")])
+    b = run_train([*common, "--out", str(tmp_path / "b")])
+    run_train([*common, "--out", str(tmp_path / "c"), "--seed", "1"])
+    la, lb, lc = (train_losses(tmp_path / x) for x in "abc")
+    assert [s for s, _ in la] == list(range(1, 13))
+    assert la == lb  # bit-identical losses, every step
+    assert a["valid"] == b["valid"]
+    assert la != lc  # the seed does matter (so the equality above is not vacuous)
+    assert all(math.isfinite(l) for _, l in la)
+
+
+def test_resume_after_a_kill_equals_an_uninterrupted_run(corpus, tmp_path):
+    common = ["--data", str(corpus), "--steps", "16", "--eval-every", "5", *TINY_MODEL]
+    run_train([*common, "--out", str(tmp_path / "straight")])
+
+    def kill_at_13(step, loss):
+        if step == 13:
+            raise KeyboardInterrupt  # as if Ctrl-C'd after the checkpoint of step 10
+
+    out = tmp_path / "killed"
+    with pytest.raises(KeyboardInterrupt):
+        run_train([*common, "--out", str(out)], on_step=kill_at_13)
+    meta = torch.load(out / "latest.pt", weights_only=True)
+    assert meta["step"] == 10 and meta["position"] > 0  # resumes mid-epoch, not at a boundary
+    assert max(s for s, _ in train_losses(out)) == 13  # steps 11-13 were logged, then lost
+
+    summary = run_train([*common, "--out", str(out), "--resume"])
+    assert summary["steps"] == 16
+    straight, resumed = train_losses(tmp_path / "straight"), train_losses(out)
+    assert [s for s, _ in resumed] == list(range(1, 17))  # 11-13 redone once, not duplicated
+    assert straight == resumed  # exactly the same losses as if never interrupted
+    valid = lambda d: [(r["step"], r["valid_loss"], r["bleu"]) for r in read_metrics(d) if "valid_loss" in r]
+    assert valid(tmp_path / "straight") == valid(out)
+
+
+def test_resume_from_a_finished_run_continues_to_a_larger_budget(corpus, tmp_path):
+    common = ["--data", str(corpus), "--eval-every", "100", *TINY_MODEL]
+    run_train([*common, "--steps", "14", "--out", str(tmp_path / "straight")])
+    run_train([*common, "--steps", "7", "--out", str(tmp_path / "two")])
+    run_train([*common, "--steps", "14", "--out", str(tmp_path / "two"), "--resume"])
+    assert train_losses(tmp_path / "straight") == train_losses(tmp_path / "two")
+
+
+def test_minutes_budget_stops_the_run(corpus, tmp_path):
+    summary = run_train(["--data", str(corpus), "--minutes", "0.02", "--out", str(tmp_path), *TINY_MODEL])
+    assert summary["steps"] >= 1 and summary["train_seconds"] <= 1.2 + 0.5  # 0.02 min = 1.2 s
+    assert train_losses(tmp_path)[-1][0] == summary["steps"]
+
+
+# ---------------------------------------------------------------- it learns, and it does not cheat
+
+def test_memorises_the_article_pair(tmp_path):
+    from minimt.tokenizer import Tokenizer
+    from minimt.data import embedded_path, load_pairs
+    tok = Tokenizer.train(load_pairs(embedded_path("phrasebook"))[:60], 150, out_dir=tmp_path)
+    torch.manual_seed(0)
+    model = Transformer(ModelConfig(vocab_size=tok.vocab_size, d_model=32, n_heads=2, n_encoder_layers=1,
+                                    n_decoder_layers=1, d_ff=64, dropout=0.0))
+    batch = make_batch([tok.encode("How are you?")], [tok.encode("Comment ça va ?")],
+                       pad_id=tok.pad_id, bos_id=tok.bos_id, eos_id=tok.eos_id)
+    opt = make_optimizer(model, lr=3e-3)
+    sched = make_scheduler(opt, warmup=10)
+    losses = [train_step(model, batch, opt, sched, label_smoothing=0.0, clip=1.0, autocast=_no_autocast)
+              for _ in range(200)]
+    assert losses[0] > 3.0 and losses[-1] < 0.05
+    out = greedy_decode(model.eval(), batch.input_ids, batch.attention_mask, bos_id=tok.bos_id, eos_id=tok.eos_id)
+    assert tok.decode(out[0]) == "Comment ça va ?"
+
+
+def _random_target_loss(steps=100, V=40, seed=0):
+    """Train on fresh random (source, target) pairs: nothing to learn but the unigram distribution."""
+    g = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    model = Transformer(ModelConfig(vocab_size=V, d_model=64, n_heads=2, n_encoder_layers=1,
+                                    n_decoder_layers=1, d_ff=128, dropout=0.0))
+    opt = make_optimizer(model, lr=1e-2)
+    sched = make_scheduler(opt, warmup=5)
+    losses = []
+    for _ in range(steps):
+        src = torch.randint(4, V, (16, 9), generator=g).tolist()
+        tgt = [torch.randint(4, V, (int(n),), generator=g).tolist() for n in torch.randint(5, 10, (16,), generator=g)]
+        batch = make_batch(src, tgt, pad_id=0, bos_id=2, eos_id=3)
+        losses.append(train_step(model, batch, opt, sched, label_smoothing=0.0, clip=1.0, autocast=_no_autocast))
+    return sum(losses[-10:]) / 10
+
+
+def test_random_targets_keep_the_loss_near_ln_v_no_future_leak(monkeypatch):
+    V = 40
+    # Random ids from V-4 pieces: the best an honest model can do is ln(36) = 3.58 per token
+    # (a little less: where EOS falls is partly guessable). A decoder that sees position t+1
+    # reads the answer and copies it.
+    floor = 0.9 * math.log(V - 4)
+    honest = _random_target_loss(V=V)
+    assert honest > floor, f"loss {honest:.2f} fell below {floor:.2f}: the decoder sees the future"
+    # control: the same run with the causal mask removed (padding only) does learn to copy
+    import minimt.model as model_module
+    monkeypatch.setattr(model_module, "decoder_self_mask", lambda m: m.bool()[:, None, None, :])
+    leaky = _random_target_loss(V=V)
+    assert leaky < honest - 0.5, (leaky, honest)
+
+
+def test_schedule_warms_up_then_decays():
+    f = [inverse_sqrt_factor(s, 10) for s in range(40)]
+    assert f[0] == pytest.approx(0.1) and f[9] == pytest.approx(1.0)
+    assert all(a < b for a, b in zip(f[:9], f[1:10])) and all(a > b for a, b in zip(f[9:], f[10:]))
+    assert f[39] == pytest.approx(math.sqrt(10 / 40))
+
+
+def test_weight_decay_only_on_matrices():
+    model = Transformer(ModelConfig(vocab_size=20, d_model=8, n_heads=2, n_encoder_layers=1, n_decoder_layers=1, d_ff=16))
+    decay, no_decay = make_optimizer(model, lr=1e-3).param_groups
+    assert decay["weight_decay"] == 0.01 and all(p.dim() == 2 for p in decay["params"])
+    assert no_decay["weight_decay"] == 0.0 and all(p.dim() == 1 for p in no_decay["params"])
+    assert len(decay["params"]) + len(no_decay["params"]) == len(list(model.parameters()))
+
+
+def test_all_ignored_batch_takes_no_step():
+    model = Transformer(ModelConfig(vocab_size=20, d_model=8, n_heads=2, n_encoder_layers=1, n_decoder_layers=1, d_ff=16))
+    batch = make_batch([[5, 6]], [[7]], pad_id=0, bos_id=2, eos_id=3)
+    batch.labels[:] = -100
+    before = [p.detach().clone() for p in model.parameters()]
+    opt = make_optimizer(model, lr=1e-2)
+    assert train_step(model, batch, opt, make_scheduler(opt, warmup=1), label_smoothing=0.1, clip=1.0,
+                      autocast=_no_autocast) is None
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
+
+
+# ---------------------------------------------------------------- outputs of a run
+
+def test_a_run_writes_checkpoints_metrics_curves_and_translations(tmp_path_factory, capsys):
+    out = tiny_checkpoint(tmp_path_factory.getbasetemp() / "tiny_shared")
+    names = {p.name for p in out.iterdir()}
+    assert {"latest.pt", "best.pt", "config.json", "tokenizer.model", "metrics.jsonl", "curves.png"} <= names
+    assert not [n for n in names if n.endswith(".tmp")]
+    records = read_metrics(out)
+    train_recs = [r for r in records if "train_loss" in r]
+    assert {"step", "epoch", "train_loss", "lr", "tokens_per_s", "elapsed_s"} <= set(train_recs[0])
+    evals = [r for r in records if "valid_loss" in r]
+    assert [r["step"] for r in evals] == [50, 100] and {"bleu", "chrf", "valid_nll"} <= set(evals[0])
+    assert any("test_bleu" in r for r in records)
+    assert train_recs[-1]["train_loss"] < train_recs[0]["train_loss"]
+
+
+def test_embedded_corpus_repeats_its_phrasebook_pairs(corpus):
+    from minimt.train_setup import prepare_corpus
+    from train_helpers import train_args
+    article = ("How are you?", "Comment ça va ?")
+    sizes = {}
+    for k in (1, 3):
+        args = train_args(["--phrasebook-repeat", str(k)])
+        c = prepare_corpus(args, None, lambda *a: None)
+        assert c.train.count(article) == k and len(c.train) == len(c.train_ids)
+        assert not {en for en, _ in c.valid} & {en for en, _ in c.train}  # no valid sentence in train
+        sizes[k] = len(c.train)
+    assert sizes[3] > sizes[1]
+    args = train_args(["--data", str(corpus), "--phrasebook-repeat", "3", "--vocab-size", "150"])
+    c = prepare_corpus(args, None, lambda *a: None)
+    assert len(c.train) == 60  # only the embedded corpus is reweighted
+
+
+# ---------------------------------------------------------------- bad input: one line, exit 2
+
+@pytest.mark.parametrize("argv, message", [
+    (["--device", "tpu"], "--device tpu: unknown device"),
+    (["--minutes", "0"], "--minutes 0: must be a positive"),
+    (["--minutes", "-2"], "--minutes -2: must be a positive"),
+    (["--steps", "0"], "--steps 0: must be at least 1"),
+    (["--max-tokens", "0"], "--max-tokens 0: must be at least 1"),
+    (["--d-model", "30", "--heads", "4"], "--heads 4 does not divide --d-model 30"),
+    (["--layers", "0"], "--layers 0: must be at least 1"),
+    (["--vocab-size", "-5"], "--vocab-size -5: must be at least 1"),
+    (["--lr", "0"], "--lr 0: must be positive"),
+    (["--phrasebook-repeat", "0"], "--phrasebook-repeat 0: must be at least 1"),
+    (["--dropout", "1.5"], "--dropout 1.5: must be in [0, 1)"),
+    (["--data", "no/such/file.tsv"], "no/such/file.tsv"),
+])
+def test_bad_arguments_are_one_line_exit_2(argv, message, capsys, tmp_path):
+    assert cli_main(["train", "--out", str(tmp_path / "o"), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("minimt train: error: ") and message in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "o" / "latest.pt").exists()
+
+
+def test_resume_without_a_checkpoint(capsys, tmp_path):
+    assert cli_main(["train", "--resume", "--out", str(tmp_path / "empty")]) == 2
+    err = capsys.readouterr().err
+    assert "--resume: no checkpoint" in err and err.count("\n") == 1
+
+
+def test_unavailable_devices_are_refused():
+    if not torch.cuda.is_available():
+        with pytest.raises(MinimtError, match="CUDA is not available"):
+            resolve_device("cuda")
+    with pytest.raises(MinimtError, match="unknown device"):
+        resolve_device("gpu")
+    assert resolve_device("cpu").type == "cpu"
+    assert resolve_device("auto").type in ("cpu", "cuda", "mps")
+
+
+def test_python_dash_m_minimt_train_has_the_same_arguments():
+    proc = subprocess.run([sys.executable, "-m", "minimt.train", "--steps", "0"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "minimt train: error: --steps 0: must be at least 1"
