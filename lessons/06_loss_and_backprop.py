@@ -189,7 +189,7 @@ fig, ax = plt.subplots(figsize=(12, 3.8))
 im = ax.imshow(grad_norm, cmap="Blues", aspect="auto", vmin=0)
 for (bb, tt), r in zip(((i, j) for i in range(B) for j in range(T)), real.flatten().tolist()):
     ax.text(tt, bb, label_pieces[bb][tt] if r else "-100\ngrad = 0", ha="center", va="center",
-            fontsize=10, color="black" if r else "grey")
+            fontsize=11, color="white" if r else "grey")
 ax.set(xticks=range(T), yticks=range(B), xlabel="label position t", ylabel="sentence",
        title=f"‖d loss / d logits‖ per position: ≈ 1/N = 1/{n_real} where real, exactly 0 at -100")
 fig.colorbar(im, ax=ax, label="gradient size")

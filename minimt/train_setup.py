@@ -22,8 +22,10 @@ EMBEDDED_VOCAB, DATA_VOCAB = 4000, 8000
 # phrasebook: the everyday phrases, the article's "How are you?" among them. Seen once per
 # epoch, an idiom like "How are you?" → "Comment ça va ?" loses against 600 generated
 # "How many …?" → "Combien de …" pairs. Repeating the phrasebook pairs (a standard data
-# weighting, like fairseq's --upsample-primary) gives the idioms a fair share.
-PHRASEBOOK_REPEAT = 4
+# weighting, like fairseq's --upsample-primary) gives the idioms a fair share. Measured: the
+# article's pair came out right after ~28 presentations (4 repeats x 7 epochs, or 8 x 3.5),
+# never with 1 repeat in 8 minutes; 8 repeats make the phrasebook 18% of an epoch.
+PHRASEBOOK_REPEAT = 8
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
