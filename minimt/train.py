@@ -47,7 +47,9 @@ def train_step(model, batch, optimizer, scheduler, *, label_smoothing: float, cl
                        batch.decoder_input_ids, batch.decoder_attention_mask)  # (B, T, V)
     # Sum of the per-token losses and the number of real tokens (-100 positions count for
     # nothing). The mean is their ratio; with several processes the count is the global one.
-    loss_sum, n_tokens = summed_loss(logits.float(), batch.labels, label_smoothing)
+    # (With --bf16 the logits stay bf16 here: log-softmax over the vocabulary is ~10% of a
+    # step, and summed_loss adds the per-token losses up in fp32.)
+    loss_sum, n_tokens = summed_loss(logits, batch.labels, label_smoothing)
     n_global = dist.global_token_count(n_tokens, logits.device)  # = n_tokens in a single process
     if n_global == 0:
         # Nothing to learn from. Not even a zero-gradient step: AdamW's momentum and weight
@@ -164,6 +166,9 @@ def train(args: argparse.Namespace, *, on_step=None) -> dict:
         out.mkdir(parents=True, exist_ok=True)
         for stale in ("metrics.jsonl", "best.pt", "latest.pt"):  # a fresh run never mixes with an old one
             (out / stale).unlink(missing_ok=True)
+
+    if world_size > 1:  # every rank built the same initial weights; now each needs its own dropout noise
+        torch.manual_seed(args.seed + 1000 * rank + step)
 
     def batch_of(indices, pairs_ids):
         return make_batch([pairs_ids[i][0] for i in indices], [pairs_ids[i][1] for i in indices],
