@@ -52,7 +52,7 @@ figures to quote.{note}
 ## Training throughput: minimt vs nn.Transformer (same size, same batches, alternating)
 
 d_model 256, 4 heads, 3+3 pre-norm layers, FFN 1024, tied 8k embeddings, dropout 0.1, AdamW,
-label smoothing 0.1, loss on fp32 logits (as `minimt train`). Same model checked in this run:
+label smoothing 0.1, loss on fp32 logits (except "best"). Same model checked in this run:
 {n:,} parameters each, and with minimt's weights copied into the nn.Transformer model the
 logits agree to {diff:.1e} (eval mode, real positions). "Target tokens" are real label
 tokens (what `minimt train` reports); "all tokens" add the real source tokens. Warm-up steps
@@ -60,7 +60,8 @@ tokens (what `minimt train` reports); "all tokens" add the real source tokens. W
 the profile below: minimt drops out (p=0.1) the embeddings and each residual branch only — fairseq's
 transformer defaults (attention_dropout=0, activation_dropout=0) — while nn.Transformer's layers also
 drop out the attention weights and the 1,024-wide FFN activations, 2-3 more random masks per layer.
-"best" = SDPA + bf16 autocast + the fp32 loss fused by torch.compile (same loss value) + fused AdamW.
+"best" = SDPA + bf16 autocast + fused AdamW + the loss either fused by torch.compile (fp32, same value) or,
+with --no-compile, taken on the bf16 logits and summed in fp32 — which is what `minimt train --bf16` does.
 
 """.format(n=results["same_model"]["parameters"], diff=results["same_model"]["max_logit_diff"]))
     out.append(_table([{**r, "vs_baseline_same_precision": r["vs_baseline_same_precision"] and f"{r['vs_baseline_same_precision']:.2f}x",
@@ -146,7 +147,15 @@ references, NFKC-normalised both sides); "1 ref" scores each test line on its ow
     return "".join(out)
 
 
+HAND_MARKER = "<!-- runs by hand below: kept when bench.py rewrites this file -->"
+
+
 def write_docs(results: dict, path: Path) -> Path:
+    """Write the report; whatever follows HAND_MARKER in the old file (runs made with their own
+    commands, e.g. 30-minute trainings) is kept at the end."""
     from minimt.files import atomic_write_text
-    atomic_write_text(path, render(results))
+    kept = ""
+    if path.exists() and HAND_MARKER in path.read_text(encoding="utf-8"):
+        kept = HAND_MARKER + path.read_text(encoding="utf-8").split(HAND_MARKER, 1)[1]
+    atomic_write_text(path, render(results).rstrip("\n") + "\n\n" + kept if kept else render(results))
     return path
