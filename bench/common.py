@@ -78,18 +78,10 @@ def pad_to_multiple(b: Batch, m: int, pad_id: int) -> Batch:
 
 def random_batches(lengths, max_tokens: int, seed: int = 0) -> list[list[int]]:
     """The same token budget as `bucket_batches`, but pairs in random order (no length sorting)."""
+    from minimt.batch import pack_batches
     order = list(range(len(lengths)))
     random.Random(seed).shuffle(order)
-    batches, current, ms, mt = [], [], 0, 0
-    for i in order:
-        s, t = lengths[i]
-        ns, nt = max(ms, s), max(mt, t)
-        if current and (len(current) + 1) * (ns + 1 + nt + 1) > max_tokens:
-            batches.append(current)
-            current, ns, nt = [], s, t
-        current.append(i)
-        ms, mt = ns, nt
-    return batches + ([current] if current else [])
+    return pack_batches(order, lengths, max_tokens)
 
 
 def train_batches(corpus: Corpus, n: int, *, seed: int = 0, multiple_of: int = 1) -> list[Batch]:
