@@ -16,16 +16,8 @@ from minimt.schedule import inverse_sqrt_factor, make_optimizer, make_scheduler
 from minimt.train import train_step
 from minimt.train_setup import resolve_device
 from minimt.errors import MinimtError
-from train_helpers import TINY_MODEL, read_metrics, run_train, tiny_checkpoint, train_losses, write_tiny_corpus
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models run fastest on one thread (and 2 threads on a busy 2-core machine crawl)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+from train_helpers import (one_thread, TINY_MODEL, read_metrics, run_train,  # noqa: F401 (one_thread: autouse fixture)
+                           tiny_checkpoint, train_losses, write_tiny_corpus)
 
 
 @pytest.fixture(scope="module")

@@ -9,15 +9,7 @@ import torch
 from minimt.checkpoint import load_checkpoint
 from minimt.cli import main as cli_main
 from minimt.decode import translate
-from train_helpers import tiny_checkpoint
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+from train_helpers import one_thread, tiny_checkpoint  # noqa: F401 (autouse fixture)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+import torch
+
 from minimt.cli import build_parser
 from minimt.data import embedded_path, load_pairs
 
@@ -55,3 +58,13 @@ def tiny_checkpoint(root: Path) -> Path:
                    *TINY_MODEL])
         _CACHE["ckpt"] = out
     return _CACHE["ckpt"]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny models run fastest on one thread (and 2 threads on a busy 2-core machine crawl).
+    A test module that imports this name gets it applied to all its tests."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
