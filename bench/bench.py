@@ -148,7 +148,8 @@ def main(argv=None) -> int:
     p.add_argument("--experiments", action="store_true", help="also time the candidate speed-ups")
     p.add_argument("--profile", action="store_true",
                    help="also profile the bf16 training step of minimt and nn.Transformer (torch.profiler)")
-    p.add_argument("--decode-sentences", type=int, default=200)
+    p.add_argument("--decode-sentences", type=int, default=0,
+                   help="decode this many test sentences, spread evenly over test.tsv (default 0: all)")
     p.add_argument("--decode-checkpoint", default=None, metavar="DIR",
                    help="decode with this minimt checkpoint (default: the first --quality run's, "
                         "else the model trained by the throughput runs)")
@@ -229,7 +230,7 @@ def main(argv=None) -> int:
         trained = f"checkpoint {Path(checkpoint).name} ({meta.get('step', '?')} steps)"
     else:
         model, trained = state["minimt SDPA fp32"][0], f"the fp32 SDPA model above ({n_batches + warmup} steps)"
-    log(f"\ngreedy decoding of {args.decode_sentences} test sentences with {trained}")
+    log(f"\ngreedy decoding of {args.decode_sentences or 'all'} test sentences with {trained}")
     results["decode"] = decode_speed(model, test, n=args.decode_sentences, log=log)
     results["decode"]["model"] = trained
 

@@ -1,4 +1,9 @@
-"""Greedy decoding sentences/s with and without minimt's KV cache (same outputs, asserted)."""
+"""Greedy decoding sentences/s with and without minimt's KV cache (same outputs, asserted).
+
+Tatoeba's test.tsv is sorted from the shortest sentence to the longest, so "the first n
+sentences" would be the n shortest. ``evenly_spaced`` takes n sentences spread over the whole
+file instead (all of them when n >= its size), so the figure is that of a typical test set.
+"""
 from __future__ import annotations
 
 import time
@@ -6,46 +11,77 @@ import time
 import torch
 
 
-def source_batches(corpus, n: int, batch_size: int):
-    """The first n test sources (+EOS), sorted by length, padded into (B,S) batches."""
-    tok = corpus.tokenizer
-    rows = sorted((s + [tok.eos_id] for s, _ in corpus.ids[:n]), key=len)
+def evenly_spaced(n_total: int, n: int) -> list[int]:
+    """n indices spread evenly over range(n_total) (all of them when n <= 0 or n >= n_total)."""
+    if n <= 0 or n >= n_total:
+        return list(range(n_total))
+    return [round(k * (n_total - 1) / (n - 1)) for k in range(n)] if n > 1 else [0]
+
+
+def source_batches(sources: list[list[int]], batch_size: int, *, pad_id: int):
+    """Sources (ids + EOS) sorted by length, padded into (B,S) batches: [(ids, mask, positions)]."""
+    order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
     out = []
-    for start in range(0, len(rows), batch_size):
-        chunk = rows[start:start + batch_size]
-        S = max(map(len, chunk))
-        ids = torch.full((len(chunk), S), tok.pad_id, dtype=torch.long)
+    for start in range(0, len(order), batch_size):
+        chunk = order[start:start + batch_size]
+        S = max(len(sources[i]) for i in chunk)
+        ids = torch.full((len(chunk), S), pad_id, dtype=torch.long)
         mask = torch.zeros(len(chunk), S, dtype=torch.long)
-        for r, row in enumerate(chunk):
-            ids[r, :len(row)], mask[r, :len(row)] = torch.tensor(row), 1
-        out.append((ids, mask))
+        for r, i in enumerate(chunk):
+            ids[r, :len(sources[i])], mask[r, :len(sources[i])] = torch.tensor(sources[i]), 1
+        out.append((ids, mask, chunk))
     return out
 
 
-def decode_speed(model, corpus, *, n: int = 200, batch_size: int = 50, log=print) -> dict:
-    """Alternates cached / uncached decoding batch by batch; fp32 (no autocast)."""
+BANDS = ((1, 5), (6, 10), (11, 20), (21, 10**9))  # output lengths (tokens, EOS excluded)
+
+
+def decode_speed(model, corpus, *, n: int = 0, batch_size: int = 50, log=print) -> dict:
+    """Alternates cached / uncached decoding batch by batch; fp32 (no autocast).
+
+    Also times each output-length band on its own (sentences re-batched by their output
+    length), to show how the speed-up grows with the number of decoding steps."""
     from minimt.decode import greedy_decode
     tok = corpus.tokenizer
-    batches = source_batches(corpus, n, batch_size)
+    picked = evenly_spaced(len(corpus.ids), n)
+    sources = [corpus.ids[i][0] + [tok.eos_id] for i in picked]
     names = ["cache", "no cache"]
-    seconds = dict.fromkeys(names, 0.0)
-    outputs = {k: [] for k in names}
     model.eval()
-    for k, (ids, mask) in enumerate(batches):
-        order = names[k % len(names):] + names[:k % len(names)]
-        for name in order:
-            t0 = time.perf_counter()
-            out = greedy_decode(model, ids, mask, bos_id=tok.bos_id, eos_id=tok.eos_id,
-                                use_cache=name == "cache")
-            seconds[name] += time.perf_counter() - t0
-            outputs[name].extend(out)
-    same = sum(a == b for a, b in zip(outputs["cache"], outputs["no cache"]))
-    result = {"sentences": len(outputs["cache"]), "batch_size": batch_size,
-              "mean_output_tokens": sum(map(len, outputs["cache"])) / len(outputs["cache"]),
-              "identical_outputs": same,
-              "sent_per_s": {k: len(outputs[k]) / s for k, s in seconds.items()}}
+
+    def timed(batches):
+        seconds = dict.fromkeys(names, 0.0)
+        outputs = {k: [None] * len(sources) for k in names}
+        for k, (ids, mask, rows) in enumerate(batches):
+            for name in names[k % 2:] + names[:k % 2]:  # take turns going first
+                t0 = time.perf_counter()
+                out = greedy_decode(model, ids, mask, bos_id=tok.bos_id, eos_id=tok.eos_id,
+                                    use_cache=name == "cache")
+                seconds[name] += time.perf_counter() - t0
+                for r, o in zip(rows, out):
+                    outputs[name][r] = o
+        return seconds, outputs
+
+    seconds, outputs = timed(source_batches(sources, batch_size, pad_id=tok.pad_id))
+    done = [o for o in outputs["cache"] if o is not None]
+    same = sum(a == b for a, b in zip(outputs["cache"], outputs["no cache"]) if a is not None)
+    assert same == len(done), (
+        f"greedy_decode with and without the KV cache disagree on {len(done) - same} sentence(s)")
+    result = {"sentences": len(done), "of": len(corpus.ids), "batch_size": batch_size,
+              "mean_output_tokens": sum(map(len, done)) / len(done), "identical_outputs": same,
+              "sent_per_s": {k: len(done) / s for k, s in seconds.items()}}
     result["cache_speedup"] = result["sent_per_s"]["cache"] / result["sent_per_s"]["no cache"]
-    log(f"  decode: {result['sent_per_s']}; identical outputs {same}/{len(outputs['cache'])}")
-    assert same == len(outputs["cache"]), (
-        f"greedy_decode with and without the KV cache disagree on {len(outputs['cache']) - same} sentence(s)")
+    log(f"  decode: {result['sent_per_s']}; identical outputs {same}/{len(done)}")
+    bands = []
+    for lo, hi in BANDS:
+        members = [i for i, o in enumerate(outputs["cache"]) if o is not None and lo <= len(o) <= hi]
+        if not members:
+            continue
+        sub = [sources[i] for i in members]
+        band_seconds, _ = timed(source_batches(sub, batch_size, pad_id=tok.pad_id))
+        bands.append({"band": f"{lo}-{hi}" if hi < 10**9 else f"{lo}+", "sentences": len(members),
+                      "mean_output_tokens": sum(len(outputs["cache"][i]) for i in members) / len(members),
+                      "speedup": band_seconds["no cache"] / band_seconds["cache"]})
+        log(f"  output {bands[-1]['band']} tokens: {len(members)} sentences, "
+            f"cache speed-up {bands[-1]['speedup']:.2f}x")
+    result["bands"] = bands
     return result

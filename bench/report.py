@@ -111,14 +111,23 @@ with --no-compile, taken on the bf16 logits and summed in fp32 — which is what
     out.append(f"""
 ## Greedy decoding: KV cache vs none
 
-{d['sentences']} Tatoeba test sentences, batches of {d['batch_size']} sorted by length, fp32, with
-{d['model']} (mean output {d['mean_output_tokens']:.1f} tokens; the cache matters more for longer outputs).
-Identical outputs with and without the cache: {d['identical_outputs']}/{d['sentences']} (asserted).
+{d['sentences']} of the {d.get('of', d['sentences'])} Tatoeba test sentences (spread evenly over test.tsv, which is sorted by
+length), batches of {d['batch_size']} sorted by length, fp32, with {d['model']}
+(mean output {d['mean_output_tokens']:.1f} tokens). Identical outputs with and without the cache:
+{d['identical_outputs']}/{d['sentences']} (asserted). Without the cache, step t re-runs the decoder
+(and its cross-attention keys/values of the source) on all t positions; with it, on one.
 
 """)
     out.append(_table([{"name": k, "sps": round(v, 1)} for k, v in sps.items()],
                       [("name", "decoder"), ("sps", "sentences/s")]))
     out.append(f"\nKV cache speed-up: **{d['cache_speedup']:.2f}x**.\n")
+    if d.get("bands"):
+        out.append("\nBy output length (the same sentences, re-batched by how many tokens they produce):\n\n")
+        out.append(_table([{"band": b["band"], "n": b["sentences"], "mean": f"{b['mean_output_tokens']:.1f}",
+                            "x": f"{b['speedup']:.2f}x"} for b in d["bands"]],
+                          [("band", "output tokens"), ("n", "sentences"), ("mean", "mean output"),
+                           ("x", "cache speed-up")]))
+        out.append("\nThe cache saves the most when many tokens are generated: step t costs t positions without it.\n")
     out.append("\n## Quality at a time budget (Tatoeba test.tsv, greedy)\n\n")
     if results.get("quality"):
         out.append("""Both trained on `train.tsv` with the same recipe (8k tokenizer, 4,096-token bucketed

@@ -7,7 +7,8 @@
 # different people mean the same thing. Then we look at what the model attends to — and at
 # why an attention map is a picture, not an explanation.
 #
-# Code: `minimt/evaluate.py` (`minimt evaluate`) and `minimt/plots.py` (`minimt plot attention`).
+# Code: `minimt/evaluate.py` (`minimt evaluate`) and `minimt/plots/scores.py`, `minimt/plots/attention_maps.py`
+# (`minimt plot attention`).
 # `MINIMT_FAST=1` trains a tiny model for a few seconds (scores near 0, same mechanics);
 # otherwise this uses `runs/minimt`, training it first if missing. Figures go to
 # `$MINIMT_FIGURES` (default `lessons/figures`).

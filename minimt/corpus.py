@@ -374,5 +374,13 @@ def write_splits(out_dir: str | Path = DATA_DIR, *, phrasebook: str | Path | Non
 
 
 if __name__ == "__main__":
-    for key, value in write_splits().items():
+    import sys
+
+    from .files import writable_data_dir
+    try:
+        out = writable_data_dir()  # a clone's data/, never the copy inside an installed package
+    except MinimtError as e:
+        print(f"python -m minimt.corpus: error: {e}", file=sys.stderr)
+        sys.exit(2)
+    for key, value in write_splits(out).items():
         print(f"{key:>16}: {value}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
+from typing import Callable
 
 from . import files
 from .errors import MinimtError
@@ -33,7 +34,7 @@ _NAME = {"\r": "carriage return (\\r)", "\x85": "NEXT LINE (U+0085)",
 
 
 def embedded_path(split: str) -> Path:
-    """Path of one split of the embedded corpus shipped in ``data/``."""
+    """Path of one split of the embedded corpus: ``data/`` of a clone, else the installed copy."""
     if split not in SPLITS:
         raise MinimtError(f"unknown split {split!r}: choose one of {', '.join(SPLITS)}")
     return files.DATA_DIR / f"{split}.tsv"
@@ -44,8 +45,8 @@ def _show(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-def _check_line(line: str, where: str) -> tuple[str, str]:
-    """One decoded line → (english, french), or a MinimtError naming ``where`` (file:line)."""
+def check_characters(line: str, where: str) -> None:
+    """Refuse a decoded line holding a control or line-breaking character (see the top)."""
     bad = _BAD_CHAR.search(line)
     if bad:
         ch, col = bad.group(), bad.start() + 1
@@ -55,6 +56,11 @@ def _check_line(line: str, where: str) -> tuple[str, str]:
         splits_here = len(f"a{ch}b".splitlines()) > 1  # would str.splitlines() cut the pair?
         why = " (str.splitlines() would break the line there)" if splits_here else ""
         raise MinimtError(f"{where}: {name} at column {col}{why}; remove it or use a space")
+
+
+def check_line(line: str, where: str) -> tuple[str, str]:
+    """One decoded line → (english, french), or a MinimtError naming ``where`` (file:line)."""
+    check_characters(line, where)
     if not line.strip():
         raise MinimtError(f"{where}: blank line (only the end of a file may have empty lines)")
     if "\t" not in line:
@@ -68,11 +74,15 @@ def _check_line(line: str, where: str) -> tuple[str, str]:
     return english, french
 
 
-def parse_pairs(data: bytes, source: str, *, max_pairs: int | None = None) -> list[tuple[str, str]]:
+def parse_pairs(data: bytes, source: str, *, max_pairs: int | None = None,
+                parse_line: Callable[[str, str], tuple[str, str]] = check_line,
+                ) -> list[tuple[str, str]]:
     """Validate and parse the bytes of a TSV corpus; ``source`` names it in error messages.
 
     The one validation function: `load_pairs` and the Tatoeba download both use it.
     Stops after ``max_pairs`` pairs (the rest of the file is then not checked).
+    ``parse_line(line, "file:line")`` turns one decoded line into a pair; another one reads
+    another column layout (`minimt.tatoeba_export` reads tatoeba.org's pairs export with it).
     """
     if max_pairs is not None and max_pairs < 1:
         raise MinimtError(f"max_pairs={max_pairs}: must be at least 1 (or None for all)")
@@ -92,7 +102,7 @@ def parse_pairs(data: bytes, source: str, *, max_pairs: int | None = None) -> li
             raise MinimtError(
                 f"{where}: not UTF-8: byte 0x{raw[e.start]:02x} at byte offset {offset + e.start} "
                 f"of the file (byte {e.start + 1} of the line); re-save the file as UTF-8") from None
-        pairs.append(_check_line(line, where))
+        pairs.append(parse_line(line, where))
         if max_pairs is not None and len(pairs) >= max_pairs:
             break
         offset += len(raw) + 1
@@ -109,7 +119,8 @@ def read_bytes(path: str | Path) -> bytes:
     except FileNotFoundError:
         hint = ""
         if path.parent.resolve() == files.DATA_DIR.resolve():
-            hint = " (regenerate the embedded corpus with `minimt data generate`)"
+            hint = (" (this minimt was installed without its corpus: reinstall it)" if files.corpus_is_installed()
+                    else " (regenerate the embedded corpus with `minimt data generate`)")
         raise MinimtError(f"{path}: no such file{hint}") from None
     except IsADirectoryError:
         raise MinimtError(f"{path}: is a folder, expected a TSV file") from None
@@ -128,19 +139,51 @@ def load_pairs(path: str | Path, *, max_pairs: int | None = None) -> list[tuple[
 
 # ---------------------------------------------------------------- command line
 
+_TATOEBA_HELP = """\
+Get the real Tatoeba English-French pairs (CC-BY 2.0 FR), check every line, drop exact
+duplicates and write train/valid/test.tsv, split so that no valid/test English sentence
+is in train. Three kinds of input:
+
+  minimt data tatoeba                   download manythings.org's fra-eng.zip (or --url URL)
+  minimt data tatoeba --file FILE       a local file: fra-eng.zip, fra.txt, any
+                                        english<TAB>french TSV, or the "sentence pairs"
+                                        export of tatoeba.org/downloads (eng_id<TAB>English
+                                        <TAB>fra_id<TAB>French: recognised by itself)
+  minimt data tatoeba --sentences eng_sentences.tsv.bz2 fra_sentences.tsv.bz2 \\
+                      --links links.tsv.bz2
+                                        tatoeba.org's own exports: sentences (id<TAB>lang
+                                        <TAB>text) and links (id<TAB>translation_id), read
+                                        as .bz2, .gz or plain; links.tsv is streamed
+
+Bad input stops with file:line before anything is written."""
+
+
 def _run_tatoeba(args: argparse.Namespace) -> int:
-    from .download import DEFAULT_URL, fetch_tatoeba
-    fetch_tatoeba(args.url or DEFAULT_URL, cache=args.cache, out_dir=args.out,
-                  n_valid=args.valid, n_test=args.test, seed=args.seed)
+    from . import download
+    common = dict(cache=args.cache, out_dir=args.out, n_valid=args.valid, n_test=args.test,
+                  seed=args.seed)
+    if args.sentences or args.links:
+        if not args.links:
+            raise MinimtError("--sentences needs --links FILE (tatoeba.org's links.tsv.bz2)")
+        if not args.sentences:
+            raise MinimtError("--links needs --sentences FILE... (eng_sentences.tsv.bz2 "
+                              "fra_sentences.tsv.bz2)")
+        download.import_exports(args.sentences, args.links, **common)
+    elif args.file:
+        download.import_file(args.file, **common)
+    else:
+        download.fetch_tatoeba(args.url or download.DEFAULT_URL, **common)
     return 0
 
 
 def _run_generate(args: argparse.Namespace) -> int:
     from .corpus import write_splits  # the generator module, written separately
-    out = Path(args.out) if args.out else files.DATA_DIR
+    out = Path(args.out) if args.out else files.writable_data_dir()  # not into site-packages
     counts = write_splits(out)
-    for name, n in counts.items():
-        print(f"{out / (name + '.tsv')}: {n:,} pairs")
+    for name in ("train", "valid", "test"):
+        print(f"{out / (name + '.tsv')}: {counts[name]:,} pairs "
+              f"({counts[name + '_phrasebook']:,} from the phrasebook)")
+    print(f"phrasebook pairs used: {counts['phrasebook']:,}; generated pairs: {counts['generated']:,}")
     return 0
 
 
@@ -169,9 +212,19 @@ def register(sub) -> None:
                                      parser_class=type(parser))
     data_sub.required = True
 
-    p = data_sub.add_parser("tatoeba", help="download the real Tatoeba EN→FR pairs (online)")
-    p.add_argument("--url", metavar="URL", help="a .zip holding fra.txt, a .tsv/.txt or a .bz2 "
-                   "(default: manythings.org fra-eng.zip)")
+    p = data_sub.add_parser("tatoeba", help="the real Tatoeba EN→FR pairs: download them, or "
+                            "read tatoeba.org exports", description=_TATOEBA_HELP,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--url", metavar="URL", help="download a .zip holding fra.txt, a "
+                        ".tsv/.txt, .bz2 or .gz (default: manythings.org fra-eng.zip)")
+    source.add_argument("--file", metavar="FILE", help="a local file instead of a download "
+                        "(same formats; a tatoeba.org sentence-pairs export is recognised "
+                        "here and in --url)")
+    source.add_argument("--sentences", nargs="+", metavar="FILE", help="tatoeba.org sentence "
+                        "files, e.g. eng_sentences.tsv.bz2 fra_sentences.tsv.bz2 (other "
+                        "languages in them are ignored); needs --links")
+    p.add_argument("--links", metavar="FILE", help="tatoeba.org links.tsv.bz2, with --sentences")
     p.add_argument("--cache", metavar="DIR", help="cache folder; downloads go to DIR/downloads/ "
                    "(default: $MINIMT_CACHE or ~/.cache/minimt)")
     p.add_argument("--out", metavar="DIR", help="where train/valid/test.tsv go "
@@ -184,7 +237,8 @@ def register(sub) -> None:
     p.set_defaults(func=_run_tatoeba)
 
     p = data_sub.add_parser("generate", help="regenerate the embedded corpus splits")
-    p.add_argument("--out", metavar="DIR", help="output folder (default: the package's data/)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: data/ of the clone "
+                   "minimt runs from; required when minimt is installed with `pip install .`)")
     p.set_defaults(func=_run_generate)
 
     p = data_sub.add_parser("check", help="validate TSV files and print their sizes")

@@ -4,6 +4,8 @@ Steps, each one checkable:
 1. download `fra-eng.zip` from manythings.org (or any .zip holding fra.txt, or a plain
    .tsv/.txt; a `file://` URL works too) into the cache, in chunks, to a ``.part`` file
    that is renamed only once complete — an interrupted download never looks finished;
+   or read a local file (`import_file`), or tatoeba.org's sentence + links exports
+   (`import_exports`, read by `minimt.tatoeba_export`);
 2. validate every line with the same checks as `minimt.data.load_pairs`;
 3. drop exact duplicate pairs;
 4. split *grouped by English sentence*, so no valid/test English sentence is in train
@@ -15,6 +17,7 @@ The data is CC-BY 2.0 FR; keep the attribution when you share it.
 from __future__ import annotations
 
 import bz2
+import gzip
 import hashlib
 import http.client
 import os
@@ -23,18 +26,23 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from pathlib import Path
 
 from tqdm import tqdm
 
 from . import files
-from .data import parse_pairs
+from . import tatoeba_export
+from .data import parse_pairs, read_bytes
 from .errors import MinimtError
 
 DEFAULT_URL = "https://www.manythings.org/anki/fra-eng.zip"
 ATTRIBUTION = ("Sentence pairs from the Tatoeba Project (https://tatoeba.org), selected by "
                "https://www.manythings.org/anki/ — licence CC-BY 2.0 FR "
                "(https://creativecommons.org/licenses/by/2.0/fr/).")
+EXPORT_ATTRIBUTION = ("Sentences and translation links from the Tatoeba Project "
+                      "(https://tatoeba.org/downloads) — licence CC-BY 2.0 FR "
+                      "(https://creativecommons.org/licenses/by/2.0/fr/).")
 CHUNK = 1 << 16  # bytes per read
 
 
@@ -96,12 +104,13 @@ def read_corpus(path: Path) -> tuple[bytes, str]:
             return _read_zip(path)
         except (zipfile.BadZipFile, OSError) as e:
             raise MinimtError(f"{path}: damaged zip ({e}); delete it and download again") from None
-    data = path.read_bytes()
-    if path.suffix == ".bz2":
+    data = read_bytes(path)
+    if path.suffix in (".bz2", ".gz"):
         try:
-            return bz2.decompress(data), str(path)
-        except (OSError, ValueError) as e:
-            raise MinimtError(f"{path}: damaged bz2 file ({e}); delete it, download again") from None
+            return (bz2 if path.suffix == ".bz2" else gzip).decompress(data), str(path)
+        except (OSError, ValueError, EOFError, zlib.error) as e:
+            raise MinimtError(f"{path}: damaged {path.suffix[1:]} file ({e}); delete it, "
+                              "download again") from None
     if data[:4] == b"PK\x03\x04":
         raise MinimtError(f"{path}: damaged zip file; delete it and download again")
     return data, str(path)
@@ -143,8 +152,40 @@ def fetch_tatoeba(url: str = DEFAULT_URL, *, cache: str | Path | None = None,
                   seed: int = 0) -> dict[str, int]:
     """Download, validate, dedupe, split and write; returns the number of pairs per split."""
     path = download(url, cache)
-    data, source = read_corpus(path)
-    pairs = parse_pairs(data, source)  # every line checked before anything is written
+    return import_file(path, cache=cache, out_dir=out_dir, n_valid=n_valid, n_test=n_test,
+                       seed=seed, origin=f"Downloaded from {url}")
+
+
+def import_file(path: str | Path, *, cache: str | Path | None = None,
+                out_dir: str | Path | None = None, n_valid: int = 2000, n_test: int = 2000,
+                seed: int = 0, origin: str | None = None) -> dict[str, int]:
+    """Like `fetch_tatoeba` for a local file: a manythings zip / fra.txt, any
+    ``english<TAB>french`` TSV (.bz2/.gz too), or a tatoeba.org sentence-pairs export."""
+    data, source = read_corpus(Path(path))
+    if tatoeba_export.is_pairs_export(data):  # eng_id, English, fra_id, French
+        print(f"{source}: a tatoeba.org sentence-pairs export (English id, English, French id, French)")
+        pairs, credit = tatoeba_export.parse_pairs_export(data, source), EXPORT_ATTRIBUTION
+    else:
+        pairs, credit = parse_pairs(data, source), ATTRIBUTION
+    return write_split(pairs, source, cache=cache, out_dir=out_dir, n_valid=n_valid,
+                       n_test=n_test, seed=seed, credit=f"{credit}\n{origin or f'Made from {path}'}")
+
+
+def import_exports(sentence_files: list[str | Path], links_file: str | Path, *,
+                   cache: str | Path | None = None, out_dir: str | Path | None = None,
+                   n_valid: int = 2000, n_test: int = 2000, seed: int = 0) -> dict[str, int]:
+    """tatoeba.org's eng/fra sentence files + links.tsv → the same split as `fetch_tatoeba`."""
+    pairs, source = tatoeba_export.pairs_from_exports(sentence_files, links_file)
+    made_from = ", ".join(map(str, [*sentence_files, links_file]))
+    return write_split(pairs, source, cache=cache, out_dir=out_dir, n_valid=n_valid,
+                       n_test=n_test, seed=seed, credit=f"{EXPORT_ATTRIBUTION}\nMade from {made_from}")
+
+
+def write_split(pairs: list[tuple[str, str]], source: str, *, cache: str | Path | None,
+                out_dir: str | Path | None, n_valid: int, n_test: int, seed: int,
+                credit: str) -> dict[str, int]:
+    """Validated pairs → dedupe, split by English sentence, write train/valid/test.tsv and
+    ATTRIBUTION.txt (``credit``) atomically; returns the number of pairs per split."""
     unique = list(dict.fromkeys(pairs))  # exact duplicates dropped, first occurrence kept
     parts = split_by_english(unique, n_valid, n_test, seed)
     train_english = {en for en, _ in parts["train"]}
@@ -154,11 +195,11 @@ def fetch_tatoeba(url: str = DEFAULT_URL, *, cache: str | Path | None = None,
     out = Path(out_dir) if out_dir else (Path(cache) if cache else files.cache_dir()) / "tatoeba"
     for name, split in parts.items():
         files.atomic_write_text(out / f"{name}.tsv", "".join(f"{en}\t{fr}\n" for en, fr in split))
-    files.atomic_write_text(out / "ATTRIBUTION.txt", f"{ATTRIBUTION}\nDownloaded from {url}\n")
+    files.atomic_write_text(out / "ATTRIBUTION.txt", credit + "\n")
 
     print(f"{source}: {len(pairs):,} pairs, {len(pairs) - len(unique):,} exact duplicates dropped")
     for name, split in parts.items():
         n_en = len({en for en, _ in split})
         print(f"{out / (name + '.tsv')}: {len(split):,} pairs, {n_en:,} distinct English sentences")
-    print(ATTRIBUTION)
+    print(credit.splitlines()[0])
     return {name: len(split) for name, split in parts.items()}

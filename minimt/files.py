@@ -12,8 +12,38 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"  # the embedded corpus shipped with minimt
+from .errors import MinimtError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the repository, when minimt runs from a clone
+PACKAGED_DATA_DIR = Path(__file__).resolve().parent / "_corpus"  # data/ as `pip install .` installs it
+
+
+def _find_data_dir() -> Path:
+    """The embedded corpus: the repository's data/ in a clone (`pip install -e .` included),
+    else its copy inside the installed package (`pip install .` or a wheel: pyproject.toml
+    ships data/ as the subpackage minimt._corpus)."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "data").is_dir():
+        return PROJECT_ROOT / "data"
+    return PACKAGED_DATA_DIR
+
+
+DATA_DIR = _find_data_dir()  # the embedded corpus shipped with minimt
+
+
+def corpus_is_installed() -> bool:
+    """True when DATA_DIR is the copy inside an installed package, not a clone's data/."""
+    return DATA_DIR == PACKAGED_DATA_DIR
+
+
+def writable_data_dir() -> Path:
+    """DATA_DIR, for `minimt data generate` — but only in a clone.
+
+    The copy inside site-packages is not the source of the corpus: rewriting it would change
+    what this one machine trains on, silently, until the next install undoes it."""
+    if corpus_is_installed():
+        raise MinimtError(f"the embedded corpus is installed inside the package ({DATA_DIR}), not in "
+                          "a clone: pass --out DIR, or regenerate data/ in a clone (pip install -e .)")
+    return DATA_DIR
 
 
 def cache_dir() -> Path:

@@ -1,4 +1,4 @@
-"""`minimt plot attention | curves`: the pictures of minimt/plots.py from the command line.
+"""`minimt plot attention | curves`: the pictures of minimt/plots/ from the command line.
 
     minimt plot attention "How are you?" --checkpoint RUN_DIR [--out DIR] [--layer N]
     minimt plot curves RUN_DIR [--out DIR]

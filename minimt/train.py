@@ -277,7 +277,7 @@ def _final_report(model, tok, corpus, out, metrics_path, best, step, device, aut
     try:
         from .plots import plot_training_curves
         report["curves"] = str(plot_training_curves(metrics_path, path=out / "curves.png"))
-    except ImportError:  # plots.py missing: keep going, the numbers are in metrics.jsonl
+    except ImportError:  # minimt/plots/ missing: keep going, the numbers are in metrics.jsonl
         pass
     if best["step"] is not None and best["step"] != step and (out / "best.pt").is_file():
         model.load_state_dict(read_checkpoint_file(out / "best.pt", device=device)["model"])

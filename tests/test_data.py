@@ -129,6 +129,17 @@ def test_missing_embedded_file_suggests_regenerating(tmp_path, monkeypatch):
     assert "minimt data generate" in error_of(embedded_path("train"))
 
 
+def test_installed_corpus_missing_file_and_generate(tmp_path, monkeypatch, capsys):
+    # As after `pip install .`: DATA_DIR is the copy inside the package (minimt/_corpus).
+    monkeypatch.setattr(files, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(files, "PACKAGED_DATA_DIR", tmp_path)
+    assert "reinstall" in error_of(embedded_path("train"))
+    assert main(["data", "generate"]) == 2  # would write into site-packages: refused, one line
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--out DIR" in err and str(tmp_path) in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_embedded_path():
     for split in SPLITS:
         assert embedded_path(split) == files.DATA_DIR / f"{split}.tsv"

@@ -24,9 +24,10 @@ def png_size(path):
 
 @pytest.fixture
 def figures(monkeypatch):
-    """Keep every figure open (plots._close is skipped) so the test can read its artists."""
+    """Keep every figure open (plots._style._close is skipped) so the test can read its artists."""
+    from minimt.plots import _style  # every picture saves through _style._save, which calls _style._close
     kept = []
-    monkeypatch.setattr(plots, "_close", kept.append)
+    monkeypatch.setattr(_style, "_close", kept.append)
     yield kept
     import matplotlib.pyplot as plt
     for fig in kept:
@@ -237,7 +238,7 @@ def test_training_curves_bad_file(tmp_path):
 def test_plot_command_lives_in_plot_cli():
     from minimt.cli import COMMAND_MODULES
     assert "minimt.plot_cli" in COMMAND_MODULES and "minimt.plots" not in COMMAND_MODULES
-    assert not hasattr(plots, "register")  # plots.py draws; plot_cli.py parses arguments
+    assert not hasattr(plots, "register")  # minimt/plots/ draws; plot_cli.py parses arguments
 
 
 def test_plot_curves_cli_bad_dir_exits_2(tmp_path, capsys):

@@ -1,0 +1,84 @@
+"""What every picture shares: the slide-sized style, lazy pyplot, atomic saving, and input/label helpers.
+
+Not a lesson of its own: every module of `minimt.plots` draws with these, so a learner sees one look
+everywhere. pyplot is imported lazily (`_plt`), so importing `minimt.plots` costs nothing.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from ..files import atomic_path
+
+STYLE = {"font.size": 14, "axes.titlesize": 16, "figure.titlesize": 18, "axes.labelsize": 14,
+         "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12, "figure.dpi": 100}
+IGNORE_INDEX = -100  # same value as minimt.batch.IGNORE_INDEX; not imported to keep this module standalone
+SPECIAL_PIECES = {"<pad>", "<unk>", "<s>", "</s>"}
+
+
+def _plt():
+    """Import pyplot, choosing Agg unless the user picked a backend or runs a notebook."""
+    import matplotlib
+    if "MPLBACKEND" not in os.environ and "ipykernel" not in sys.modules:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _close(fig) -> None:
+    # Tests replace this (minimt.plots._style._close: every picture saves through `_save` below)
+    # to keep the figure and inspect its artists.
+    _plt().close(fig)
+
+
+def _save(fig, path) -> Path:
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", bbox_inches="tight", facecolor="white")
+    _close(fig)
+    return path
+
+
+def _rows(x) -> list[list]:
+    """A (B, L) tensor / array / nested list → list of lists of Python numbers."""
+    rows = x.tolist() if hasattr(x, "tolist") else [list(r) for r in x]
+    if rows and not isinstance(rows[0], list):
+        rows = [rows]  # a single row
+    return rows
+
+
+def _array(x):
+    import numpy as np
+    if hasattr(x, "detach"):
+        x = x.detach().float().cpu().numpy()
+    return np.asarray(x, dtype=float)
+
+
+def _pieces_for(ids: list[list[int]], pieces, ignore_index=IGNORE_INDEX) -> list[list[str]] | None:
+    """``pieces`` may be rows of strings (same shape as ids), a tokenizer, or a function id → piece."""
+    if pieces is None:
+        return None
+    to_piece = getattr(pieces, "id_to_piece", pieces if callable(pieces) else None)
+    if to_piece is not None:
+        return [["" if i == ignore_index else to_piece(int(i)) for i in row] for row in ids]
+    pieces = [list(r) for r in pieces]
+    if len(pieces) != len(ids) or any(len(p) != len(r) for p, r in zip(pieces, ids)):
+        raise ValueError(f"pieces has shape {[len(p) for p in pieces]}, ids has {[len(r) for r in ids]}")
+    return pieces
+
+
+def _tick(piece: str) -> str:
+    """A piece for a tick label: ▁ as · (rotated, ▁ sits below the line, detached from its word)."""
+    return piece.replace("▁", "·")
+
+
+def _tick_note(*piece_lists) -> str:
+    """The note that explains `_tick`'s ·, only when some label has one."""
+    return "· = word start (SentencePiece's ▁)" if any("▁" in p for ps in piece_lists for p in ps) else ""
+
+
+def _hide_frame(ax) -> None:
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.tick_params(which="both", length=0)
