@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 import tempfile
@@ -158,8 +159,20 @@ def main(argv=None) -> int:
     p.add_argument("--write-docs", action="store_true", help="write docs/benchmarks.md")
     p.add_argument("--json", default=None, help="also write the raw results to this JSON file")
     p.add_argument("--note", default=None, help="a sentence for docs/benchmarks.md (e.g. why these threads)")
+    p.add_argument("--default-malloc", action="store_true",
+                   help="leave glibc malloc as it is (default: keep freed memory for reuse, as `minimt "
+                        "train` does — for BOTH models, so the comparison stays fair; see minimt/malloc.py)")
     p.add_argument("--device", default="cpu", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.default_malloc:
+        os.environ["MINIMT_KEEP_FREED_MEMORY"] = "0"  # also read by the `minimt train` subprocesses
+        os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "1024")  # oneDNN's own default
+    from minimt.malloc import keep_freed_memory, limit_kernel_cache
+    if not args.default_malloc:
+        limit_kernel_cache()  # as `minimt train` does; before the first matmul of this process
+    malloc = ("freed memory kept for reuse and oneDNN's kernel cache capped at "
+              f"{os.environ.get('ONEDNN_PRIMITIVE_CACHE_CAPACITY')} (minimt/malloc.py), for both models"
+              if keep_freed_memory() else "glibc and oneDNN defaults")
     if args.threads < 1:
         p.error(f"--threads {args.threads}: must be at least 1")
     minutes = []
@@ -174,8 +187,8 @@ def main(argv=None) -> int:
     warmup = args.warmup if args.warmup is not None else (1 if args.quick else 4)
     torch.set_num_threads(args.threads)
     command = "python bench/bench.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
-    results = {"machine": machine(), "command": command, "date": time.strftime("%Y-%m-%d %H:%M"),
-               "note": args.note}
+    results = {"machine": {**machine(), "malloc": malloc}, "command": command,
+               "date": time.strftime("%Y-%m-%d %H:%M"), "note": args.note}
     log(f"{results['machine']}")
 
     t0 = time.perf_counter()

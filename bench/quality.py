@@ -123,3 +123,32 @@ def quality(minutes: float, threads: int, work_dir: Path, *, log=print) -> dict:
     base = run_baseline(minutes, threads, log=log)
     log(f"  baseline: {base}")
     return {"minutes": minutes, "threads": threads, "minimt": ours, "baseline": base}
+
+
+def main(argv=None) -> int:
+    """One side alone, e.g. the 30-minute baseline: python bench/quality.py --model baseline --minutes 30"""
+    import argparse
+    from minimt.files import atomic_write_text
+    from minimt.malloc import keep_freed_memory, limit_kernel_cache
+    p = argparse.ArgumentParser(description="quality at a time budget, one model (see bench/bench.py --quality)")
+    p.add_argument("--model", choices=["minimt", "baseline"], required=True)
+    p.add_argument("--minutes", type=float, required=True)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--work-dir", default="runs/bench-quality", help="where minimt writes its checkpoint")
+    p.add_argument("--json", default=None, help="write the result to this JSON file")
+    args = p.parse_args(argv)
+    limit_kernel_cache()  # the same process settings as `minimt train` (and bench.py) give both models
+    keep_freed_memory()
+    if args.model == "minimt":
+        result = run_minimt(args.minutes, args.threads, Path(args.work_dir) / f"minimt-{args.minutes:g}min")
+    else:
+        result = run_baseline(args.minutes, args.threads)
+    result = {"model": args.model, "minutes": args.minutes, "threads": args.threads, **result}
+    print(json.dumps(result))
+    if args.json:
+        atomic_write_text(args.json, json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -29,6 +29,7 @@ Written by `bench/bench.py --write-docs` — do not edit by hand; re-run the com
 - **Command:** `{results['command']}` ({results['date']})
 - **Machine:** {m['cpu']} ({m['flags'] or 'no AVX-512/AMX flags found'}); {m['logical_cpus']} logical CPUs,
   **{m['threads']} torch threads used**; torch {m['torch']}, Python {m['python']}
+- **malloc:** {m.get('malloc', 'glibc defaults')}
 - **Data:** Tatoeba EN→FR `train.tsv` (joint 8k SentencePiece BPE tokenizer trained on it),
   batches from `minimt.batch.bucket_batches` with a 4,096-token budget, as `minimt train` makes them.
 
@@ -60,6 +61,8 @@ tokens (what `minimt train` reports); "all tokens" add the real source tokens. W
 the profile below: minimt drops out (p=0.1) the embeddings and each residual branch only — fairseq's
 transformer defaults (attention_dropout=0, activation_dropout=0) — while nn.Transformer's layers also
 drop out the attention weights and the 1,024-wide FFN activations, 2-3 more random masks per layer.
+minimt's dropout (minimt.model.dropout) is the same random process as F.dropout with a cheaper mask
+on CPU: four 16-bit uniform numbers per 64-bit random draw instead of one `bernoulli_` draw per element.
 "best" = SDPA + bf16 autocast + fused AdamW + the loss either fused by torch.compile (fp32, same value) or,
 with --no-compile, taken on the bf16 logits and summed in fp32 — which is what `minimt train --bf16` does.
 

@@ -180,10 +180,12 @@ def _run_generate(args: argparse.Namespace) -> int:
     from .corpus import write_splits  # the generator module, written separately
     out = Path(args.out) if args.out else files.writable_data_dir()  # not into site-packages
     counts = write_splits(out)
-    for name in ("train", "valid", "test"):
-        print(f"{out / (name + '.tsv')}: {counts[name]:,} pairs "
-              f"({counts[name + '_phrasebook']:,} from the phrasebook)")
-    print(f"phrasebook pairs used: {counts['phrasebook']:,}; generated pairs: {counts['generated']:,}")
+    for name in ("train", "valid", "test"):  # the other counts are not files: no path for them
+        from_book = counts.get(f"{name}_phrasebook")
+        print(f"{out / (name + '.tsv')}: {counts[name]:,} pairs"
+              + (f" ({from_book:,} from the phrasebook)" if from_book is not None else ""))
+    if "phrasebook" in counts:
+        print(f"phrasebook pairs: {counts['phrasebook']:,}; generated pairs: {counts.get('generated', 0):,}")
     return 0
 
 

@@ -81,10 +81,25 @@ class FeedForward(nn.Module):
         return self.down(F.relu(self.up(x)))
 
 
-def _dropout(x: Tensor, p: float, training: bool) -> Tensor:
-    # Dropout's random masks were 28% of the CPU time of an nn.Transformer training step;
-    # don't even call it when it does nothing.
-    return F.dropout(x, p, True) if training and p > 0 else x
+def dropout(x: Tensor, p: float, training: bool) -> Tensor:
+    """Inverted dropout: zero each element with probability p, scale the others by 1/(1-p).
+
+    The same as ``F.dropout``, with a cheaper random mask on CPU. There F.dropout draws one
+    random number per element (``bernoulli_``): 2.4 ms for a (256, 8, 256) activation here, 15%
+    of a whole bf16 training step. One random 64-bit integer holds four independent uniform
+    16-bit integers, so we draw a quarter as many and compare each 16-bit piece with a
+    threshold: 0.8 ms. The drop probability is rounded to a multiple of 1/65536 (0.1 →
+    0.100006) and the scale uses the rounded value, so the expected output is exactly x.
+    """
+    if not training or p == 0:
+        return x  # don't even call it when it does nothing
+    if x.device.type != "cpu":
+        return F.dropout(x, p, True)  # GPUs have a fused, fast kernel
+    n, dropped = x.numel(), round(p * 65536)           # drop a 16-bit number r when r < dropped
+    bits = torch.randint(-2**63, 2**63 - 1, ((n + 3) // 4,), dtype=torch.int64)  # (n/4,) uniform
+    r = bits.view(torch.int16)[:n].view(x.shape)       # (…x) uniform in [-32768, 32767]
+    keep = r >= dropped - 32768                        # (…x) bool, True with prob 1 - dropped/65536
+    return x.masked_fill(~keep, 0) * (65536 / (65536 - dropped))
 
 
 class EncoderLayer(nn.Module):
@@ -96,8 +111,8 @@ class EncoderLayer(nn.Module):
 
     def forward(self, x, mask, need_weights=False):  # x (B,S,D), mask (B,1,1,S)
         h, w = self.self_attn(self.norm1(x), None, mask, need_weights=need_weights)
-        x = x + _dropout(h, self.p, self.training)
-        x = x + _dropout(self.ffn(self.norm2(x)), self.p, self.training)
+        x = x + dropout(h, self.p, self.training)
+        x = x + dropout(self.ffn(self.norm2(x)), self.p, self.training)
         return x, w
 
 
@@ -112,10 +127,10 @@ class DecoderLayer(nn.Module):
     def forward(self, y, memory, self_mask, cross_mask, caches=(None, None), need_weights=False):
         # y (B,T,D), memory (B,S,D), self_mask (B|1,1,T,T_total), cross_mask (B,1,1,S)
         h, w_self = self.self_attn(self.norm1(y), None, self_mask, need_weights=need_weights, cache=caches[0])
-        y = y + _dropout(h, self.p, self.training)
+        y = y + dropout(h, self.p, self.training)
         h, w_cross = self.cross_attn(self.norm2(y), memory, cross_mask, need_weights=need_weights, cache=caches[1])
-        y = y + _dropout(h, self.p, self.training)
-        y = y + _dropout(self.ffn(self.norm3(y)), self.p, self.training)
+        y = y + dropout(h, self.p, self.training)
+        y = y + dropout(self.ffn(self.norm3(y)), self.p, self.training)
         return y, w_self, w_cross
 
 
@@ -182,7 +197,7 @@ class Transformer(nn.Module):
             raise MinimtError(f"{what}: {L} positions, longer than the model's "
                               f"max_positions={self.config.max_positions}")
         x = self.embedding(ids) * math.sqrt(self.config.d_model) + self.positions[offset:L]
-        return _dropout(x, self.config.dropout, self.training)
+        return dropout(x, self.config.dropout, self.training)
 
     def encode(self, input_ids: Tensor, attention_mask: Tensor, *, return_attention: bool = False):
         """input_ids (B,S), attention_mask (B,S) 1/0 → memory (B,S,D) [, list of (B,H,S,S)]."""

@@ -27,6 +27,7 @@ import torch
 
 from .errors import MinimtError
 from .loss import summed_loss
+from .malloc import keep_freed_memory, limit_kernel_cache
 from . import distributed as dist
 from .train_setup import (Meter, add_arguments, append_metrics, check_args, default_bf16, eval_line,
                           keep_metrics_up_to, plain_args, prepare_corpus, progress_bar, resolve_device,
@@ -133,6 +134,8 @@ def train(args: argparse.Namespace, *, on_step=None) -> dict:
         args.bf16 = default_bf16(device)
     if args.threads:
         torch.set_num_threads(args.threads)
+    keep_freed_memory()   # big (tokens x vocab) tensors: reuse freed memory, no page faults (malloc.py)
+    limit_kernel_cache()  # one oneDNN kernel per batch shape: cap the cache (malloc.py)
     autocast = _autocast_factory(device, args.bf16)
     say = (lambda *a: print(*a, file=sys.stderr)) if is_main else (lambda *a: None)
 

@@ -195,3 +195,45 @@ def test_gradients_finite_and_reach_every_parameter():
     logits.float().logsumexp(-1).sum().backward()
     for name, p in model.named_parameters():
         assert p.grad is not None and torch.isfinite(p.grad).all(), name
+
+
+# --- dropout: the cheap CPU mask must be the same random process as F.dropout ---------------
+
+def test_dropout_drops_p_of_every_lane_and_keeps_the_mean():
+    from minimt.model import dropout
+    torch.manual_seed(0)
+    x = torch.full((1_000_003,), 2.0)  # odd size: the last 64-bit draw is only partly used
+    y = dropout(x, 0.1, True)
+    zero = y == 0
+    # Each 64-bit draw feeds 4 neighbours: a bias in one 16-bit lane would show here.
+    for lane in range(4):
+        assert abs(zero[lane::4].float().mean().item() - 0.1) < 0.003, lane
+    kept = y[~zero]
+    assert torch.allclose(kept, torch.full_like(kept, 2.0 / (1 - 6554 / 65536)))
+    assert abs(y.mean().item() - 2.0) < 0.01  # inverted dropout: expectation unchanged
+    # neighbours independent: P(both dropped) = p^2, not p
+    both = (zero[0::4][:250_000] & zero[1::4][:250_000]).float().mean().item()
+    assert abs(both - 0.01) < 0.002
+
+
+def test_dropout_gradient_is_zero_where_dropped_and_scaled_elsewhere():
+    from minimt.model import dropout
+    torch.manual_seed(1)
+    x = torch.randn(64, 7, 16, requires_grad=True)
+    y = dropout(x, 0.25, True)
+    y.sum().backward()
+    scale = 65536 / (65536 - 16384)
+    assert torch.equal(x.grad == 0, y == 0)
+    assert torch.allclose(x.grad[y != 0], torch.full_like(x.grad[y != 0], scale))
+    assert torch.allclose(y[y != 0], x[y != 0] * scale)
+
+
+def test_dropout_is_identity_in_eval_or_at_zero_and_seeded():
+    from minimt.model import dropout
+    x = torch.randn(10, 9)
+    assert dropout(x, 0.3, False) is x and dropout(x, 0.0, True) is x
+    torch.manual_seed(5)
+    a = dropout(x, 0.3, True)
+    torch.manual_seed(5)
+    assert torch.equal(a, dropout(x, 0.3, True))
+    assert not torch.equal(a, dropout(x, 0.3, True))  # the next call draws new numbers
