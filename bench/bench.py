@@ -151,6 +151,8 @@ def main(argv=None) -> int:
                    help="also profile the bf16 training step of minimt and nn.Transformer (torch.profiler)")
     p.add_argument("--decode-sentences", type=int, default=0,
                    help="decode this many test sentences, spread evenly over test.tsv (default 0: all)")
+    p.add_argument("--decode-batch", type=int, default=64,
+                   help="sentences per decoding batch (default 64, as minimt translate/evaluate)")
     p.add_argument("--decode-checkpoint", default=None, metavar="DIR",
                    help="decode with this minimt checkpoint (default: the first --quality run's, "
                         "else the model trained by the throughput runs)")
@@ -244,7 +246,7 @@ def main(argv=None) -> int:
     else:
         model, trained = state["minimt SDPA fp32"][0], f"the fp32 SDPA model above ({n_batches + warmup} steps)"
     log(f"\ngreedy decoding of {args.decode_sentences or 'all'} test sentences with {trained}")
-    results["decode"] = decode_speed(model, test, n=args.decode_sentences, log=log)
+    results["decode"] = decode_speed(model, test, n=args.decode_sentences, batch_size=args.decode_batch, log=log)
     results["decode"]["model"] = trained
 
     if args.json:

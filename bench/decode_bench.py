@@ -85,3 +85,35 @@ def decode_speed(model, corpus, *, n: int = 0, batch_size: int = 50, log=print) 
             f"cache speed-up {bands[-1]['speedup']:.2f}x")
     result["bands"] = bands
     return result
+
+
+def main(argv=None) -> int:
+    """python bench/decode_bench.py --checkpoint DIR [--batch-sizes 50,64,128]: speed-up per batch size."""
+    import argparse
+    import common  # noqa: F401  (puts the repo on sys.path)
+    from common import load_corpus
+    from minimt.checkpoint import load_checkpoint
+    from minimt.malloc import keep_freed_memory
+    p = argparse.ArgumentParser(description="greedy decoding with vs without the KV cache, per batch size")
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--batch-sizes", default="50,64,128")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--sentences", type=int, default=0, help="spread evenly over test.tsv (0: all)")
+    args = p.parse_args(argv)
+    keep_freed_memory()  # as bench.py (both decoders alike)
+    torch.set_num_threads(args.threads)
+    model, tok, _ = load_checkpoint(args.checkpoint, name="latest")
+    test = load_corpus("test", tokenizer=tok)
+    global BANDS
+    BANDS = ()  # one overall figure per batch size
+    for bs in (int(b) for b in args.batch_sizes.split(",")):
+        r = decode_speed(model, test, n=args.sentences, batch_size=bs, log=lambda *a: None)
+        sps = {k: round(v) for k, v in r["sent_per_s"].items()}
+        print(f"batch {bs}: {sps} sentences/s, cache speed-up {r['cache_speedup']:.2f}x, "
+              f"identical {r['identical_outputs']}/{r['sentences']}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main())

@@ -218,6 +218,9 @@ def train(args: argparse.Namespace, *, on_step=None) -> dict:
         f"{', bf16 autocast' if args.bf16 else ''}; {len(corpus.train_ids)} training pairs; "
         f"batches of <= {args.max_tokens} tokens; budget: "
         + " or ".join(x for x in (args.minutes and f"{args.minutes:g} min", args.steps and f"{args.steps} steps") if x))
+    if dist.is_distributed():  # under torchrun: say how many processes share the work, and how
+        say(f"distributed: {world_size} processes, backend {torch.distributed.get_backend()}, "
+            f"each batch of <= {args.max_tokens} tokens per process")
     ddp_model = dist.wrap_ddp(model, device)  # the model itself in a single process
     by_time = args.minutes is not None
     bar = progress_bar(args, step, is_main)
