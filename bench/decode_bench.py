@@ -36,11 +36,11 @@ def source_batches(sources: list[list[int]], batch_size: int, *, pad_id: int):
 BANDS = ((1, 5), (6, 10), (11, 20), (21, 10**9))  # output lengths (tokens, EOS excluded)
 
 
-def decode_speed(model, corpus, *, n: int = 0, batch_size: int = 50, log=print) -> dict:
+def decode_speed(model, corpus, *, n: int = 0, batch_size: int = 50, bands=BANDS, log=print) -> dict:
     """Alternates cached / uncached decoding batch by batch; fp32 (no autocast).
 
-    Also times each output-length band on its own (sentences re-batched by their output
-    length), to show how the speed-up grows with the number of decoding steps."""
+    Also times each output-length band of ``bands`` on its own (sentences re-batched by their
+    output length), to show how the speed-up grows with the number of decoding steps."""
     from minimt.decode import greedy_decode
     tok = corpus.tokenizer
     picked = evenly_spaced(len(corpus.ids), n)
@@ -50,7 +50,7 @@ def decode_speed(model, corpus, *, n: int = 0, batch_size: int = 50, log=print) 
 
     def timed(batches):
         seconds = dict.fromkeys(names, 0.0)
-        outputs = {k: [None] * len(sources) for k in names}
+        outputs = {k: [None] * sum(len(rows) for *_, rows in batches) for k in names}
         for k, (ids, mask, rows) in enumerate(batches):
             for name in names[k % 2:] + names[:k % 2]:  # take turns going first
                 t0 = time.perf_counter()
@@ -62,8 +62,8 @@ def decode_speed(model, corpus, *, n: int = 0, batch_size: int = 50, log=print) 
         return seconds, outputs
 
     seconds, outputs = timed(source_batches(sources, batch_size, pad_id=tok.pad_id))
-    done = [o for o in outputs["cache"] if o is not None]
-    same = sum(a == b for a, b in zip(outputs["cache"], outputs["no cache"]) if a is not None)
+    done = outputs["cache"]
+    same = sum(a == b for a, b in zip(outputs["cache"], outputs["no cache"]))
     assert same == len(done), (
         f"greedy_decode with and without the KV cache disagree on {len(done) - same} sentence(s)")
     result = {"sentences": len(done), "of": len(corpus.ids), "batch_size": batch_size,
@@ -71,19 +71,18 @@ def decode_speed(model, corpus, *, n: int = 0, batch_size: int = 50, log=print) 
               "sent_per_s": {k: len(done) / s for k, s in seconds.items()}}
     result["cache_speedup"] = result["sent_per_s"]["cache"] / result["sent_per_s"]["no cache"]
     log(f"  decode: {result['sent_per_s']}; identical outputs {same}/{len(done)}")
-    bands = []
-    for lo, hi in BANDS:
-        members = [i for i, o in enumerate(outputs["cache"]) if o is not None and lo <= len(o) <= hi]
+    result["bands"] = []
+    for lo, hi in bands:
+        members = [i for i, o in enumerate(done) if lo <= len(o) <= hi]
         if not members:
             continue
         sub = [sources[i] for i in members]
         band_seconds, _ = timed(source_batches(sub, batch_size, pad_id=tok.pad_id))
-        bands.append({"band": f"{lo}-{hi}" if hi < 10**9 else f"{lo}+", "sentences": len(members),
-                      "mean_output_tokens": sum(len(outputs["cache"][i]) for i in members) / len(members),
-                      "speedup": band_seconds["no cache"] / band_seconds["cache"]})
-        log(f"  output {bands[-1]['band']} tokens: {len(members)} sentences, "
-            f"cache speed-up {bands[-1]['speedup']:.2f}x")
-    result["bands"] = bands
+        band = {"band": f"{lo}-{hi}" if hi < 10**9 else f"{lo}+", "sentences": len(members),
+                "mean_output_tokens": sum(len(done[i]) for i in members) / len(members),
+                "speedup": band_seconds["no cache"] / band_seconds["cache"]}
+        result["bands"].append(band)
+        log(f"  output {band['band']} tokens: {len(members)} sentences, cache speed-up {band['speedup']:.2f}x")
     return result
 
 
@@ -104,10 +103,8 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     model, tok, _ = load_checkpoint(args.checkpoint, name="latest")
     test = load_corpus("test", tokenizer=tok)
-    global BANDS
-    BANDS = ()  # one overall figure per batch size
-    for bs in (int(b) for b in args.batch_sizes.split(",")):
-        r = decode_speed(model, test, n=args.sentences, batch_size=bs, log=lambda *a: None)
+    for bs in (int(b) for b in args.batch_sizes.split(",")):  # one overall figure per batch size
+        r = decode_speed(model, test, n=args.sentences, batch_size=bs, bands=(), log=lambda *a: None)
         sps = {k: round(v) for k, v in r["sent_per_s"].items()}
         print(f"batch {bs}: {sps} sentences/s, cache speed-up {r['cache_speedup']:.2f}x, "
               f"identical {r['identical_outputs']}/{r['sentences']}", flush=True)

@@ -95,11 +95,11 @@ def dropout(x: Tensor, p: float, training: bool) -> Tensor:
         return x  # don't even call it when it does nothing
     if x.device.type != "cpu":
         return F.dropout(x, p, True)  # GPUs have a fused, fast kernel
-    n, dropped = x.numel(), round(p * 65536)           # drop a 16-bit number r when r < dropped
+    n, dropped = x.numel(), round(p * 65536)           # how many of the 65536 values mean "drop"
     bits = torch.randint(-2**63, 2**63 - 1, ((n + 3) // 4,), dtype=torch.int64)  # (n/4,) uniform
     r = bits.view(torch.int16)[:n].view(x.shape)       # (…x) uniform in [-32768, 32767]
-    keep = r >= dropped - 32768                        # (…x) bool, True with prob 1 - dropped/65536
-    return x.masked_fill(~keep, 0) * (65536 / (65536 - dropped))
+    drop = r < dropped - 32768                         # (…x) bool, True with prob dropped/65536
+    return x.masked_fill(drop, 0) * (65536 / (65536 - dropped))
 
 
 class EncoderLayer(nn.Module):
