@@ -40,14 +40,14 @@ def group_of(name: str) -> str:
     return "other"
 
 
-def profile_steps(model, opt, batches, *, bf16: bool, fast: bool = True, warmup: int = 3):
+def profile_steps(model, opt, batches, *, bf16: bool, fast: bool = True, warmup: int = 3, shapes: bool = False):
     from minimt.attention import use_fast_path
     ctx = use_fast_path(fast) if hasattr(model, "encoder_layers") else contextlib.nullcontext()
     with ctx:
         for b in batches[:warmup]:
             train_step(model, opt, b, bf16=bf16)
         t0 = time.perf_counter()
-        with profile(activities=[ProfilerActivity.CPU]) as prof:
+        with profile(activities=[ProfilerActivity.CPU], record_shapes=shapes) as prof:
             for b in batches[warmup:]:
                 train_step(model, opt, b, bf16=bf16)
         seconds = time.perf_counter() - t0
@@ -102,8 +102,12 @@ def main(argv=None):
     p.add_argument("--fixed", action="store_true", help="one fixed 256x16 batch instead of real batches")
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--shapes", action="store_true", help="also list the top ops by input shapes")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
+    from minimt.malloc import keep_freed_memory, limit_kernel_cache
+    limit_kernel_cache()  # the process settings `minimt train` and bench.py use
+    keep_freed_memory()
     corpus = load_corpus("train")
     if args.fixed:  # 256 pairs whose both sides have 15 pieces: a (256, 16) batch with EOS
         idx = [i for i, (s, t) in enumerate(corpus.lengths) if s == 15 and t == 15][:256]
@@ -119,7 +123,8 @@ def main(argv=None):
     phases = phase_times(model, opt, batches, bf16=not args.fp32)
     total = sum(phases.values())
     print("phases: " + ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in phases.items()))
-    prof, seconds = profile_steps(model, opt, batches, bf16=not args.fp32, fast=not args.explicit)
+    prof, seconds = profile_steps(model, opt, batches, bf16=not args.fp32, fast=not args.explicit,
+                                  shapes=args.shapes)
     tgt = sum(int(b.decoder_attention_mask.sum()) for b in batches[3:])
     print(f"{args.model} {'fp32' if args.fp32 else 'bf16'}{' explicit' if args.explicit else ''} "
           f"{'fixed 256x16' if args.fixed else 'real batches'}: {args.steps} steps, "
@@ -131,6 +136,9 @@ def main(argv=None):
     print(f"\n{'op':<52}{'self ms':>10}{'%':>7}{'calls':>8}")
     for op, ms, pct, n in ops:
         print(f"{op[:51]:<52}{ms:>10.0f}{pct:>7.1f}{n:>8}")
+    if args.shapes:
+        print(prof.key_averages(group_by_input_shape=True).table(sort_by="self_cpu_time_total", row_limit=40,
+                                                                max_name_column_width=40))
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ the profile below: minimt drops out (p=0.1) the embeddings and each residual bra
 transformer defaults (attention_dropout=0, activation_dropout=0) — while nn.Transformer's layers also
 drop out the attention weights and the 1,024-wide FFN activations, 2-3 more random masks per layer.
 minimt's dropout (minimt.model.dropout) is the same random process as F.dropout with a cheaper mask
-on CPU: four 16-bit uniform numbers per 64-bit random draw instead of one `bernoulli_` draw per element.
+on CPU: eight uniform bytes per 64-bit random draw instead of one `bernoulli_` draw per element,
+applied by a multiply instead of `masked_fill` (p rounded to a multiple of 1/256: 0.1 → 0.1016).
 "best" = SDPA + bf16 autocast + fused AdamW + the loss either fused by torch.compile (fp32, same value) or,
 with --no-compile, taken on the bf16 logits and summed in fp32 — which is what `minimt train --bf16` does.
 
