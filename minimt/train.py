@@ -10,7 +10,9 @@ One training step is five lines (see `train_step`; lesson 07 writes the same loo
 
 Everything else here is bookkeeping around it: batches of similar lengths (little padding),
 a time or step budget, evaluation on held-out sentences (loss, then free greedy decoding scored
-with BLEU and chrF), checkpoints, and an exact `--resume`.
+with BLEU and chrF), checkpoints, and an exact `--resume`. The pieces live next door: the
+arguments and run bookkeeping in train_setup.py, the corpus in train_corpus.py, the
+measuring (validation loss, BLEU/chrF, the final report) in train_eval.py.
 
 Also runnable as ``python -m minimt.train`` (the form ``torchrun`` needs). All printing and
 file writing happen on rank 0 only (``is_main``); under torchrun each process trains on its
@@ -29,12 +31,12 @@ from .errors import MinimtError
 from .loss import summed_loss
 from .malloc import keep_freed_memory, limit_kernel_cache
 from . import distributed as dist
+from .train_corpus import prepare_corpus
+from .train_eval import ARTICLE_SENTENCE, final_report, score, translate_all, validation_loss
 from .train_setup import (Meter, add_arguments, append_metrics, check_args, default_bf16, eval_line,
-                          keep_metrics_up_to, plain_args, prepare_corpus, progress_bar, resolve_device,
+                          keep_metrics_up_to, plain_args, progress_bar, resolve_device,
                           restore_run_args, rng_state, seed_everything, set_rng_state)
 from .schedule import make_optimizer, make_scheduler
-
-ARTICLE_SENTENCE = "How are you?"  # the article's example; "Comment ça va ?" is in the train split
 
 
 # ---------------------------------------------------------------- one step
@@ -63,42 +65,6 @@ def train_step(model, batch, optimizer, scheduler, *, label_smoothing: float, cl
     optimizer.step()
     scheduler.step()
     return loss_sum.item() / max(n_tokens, 1)
-
-
-# ---------------------------------------------------------------- evaluation
-
-@torch.no_grad()
-def validation_loss(model, batches, *, label_smoothing: float, autocast) -> tuple[float, float]:
-    """(loss with the training's label smoothing, plain cross-entropy), per real token."""
-    model.eval()
-    smoothed = plain = 0.0
-    n_total = 0
-    for batch in batches:
-        with autocast():
-            logits = model(batch.input_ids, batch.attention_mask,
-                           batch.decoder_input_ids, batch.decoder_attention_mask).float()
-        s, n = summed_loss(logits, batch.labels, label_smoothing)
-        p, _ = summed_loss(logits, batch.labels)
-        smoothed, plain, n_total = smoothed + s.item(), plain + p.item(), n_total + n
-    return smoothed / max(n_total, 1), plain / max(n_total, 1)
-
-
-def score(hypotheses: list[str], references: list[str], *, show_signature: bool = False) -> dict:
-    """Corpus BLEU and chrF from sacrebleu (the standard implementation, with its signature)."""
-    from sacrebleu.metrics import BLEU, CHRF
-    bleu, chrf = BLEU(), CHRF()
-    out = {"bleu": round(bleu.corpus_score(hypotheses, [references]).score, 2),
-           "chrf": round(chrf.corpus_score(hypotheses, [references]).score, 2)}
-    if show_signature:
-        print(f"sacrebleu signatures: BLEU {bleu.get_signature()} | chrF {chrf.get_signature()}", file=sys.stderr)
-    return out
-
-
-def translate_all(model, tokenizer, sentences: list[str], *, autocast) -> list[str]:
-    from .decode import translate
-    model.eval()
-    with torch.no_grad(), autocast():
-        return translate(model, tokenizer, sentences)
 
 
 # ---------------------------------------------------------------- the run
@@ -271,40 +237,9 @@ def train(args: argparse.Namespace, *, on_step=None) -> dict:
     summary = {"steps": step, "epochs": epoch, "seconds": round(time.perf_counter() - start, 1),
                "train_seconds": round(meter.train_seconds, 1), "valid": last_eval, "best": dict(best)}
     if is_main:
-        summary.update(_final_report(model, tok, corpus, out, metrics_path, best, step, device, autocast, say))
+        summary.update(final_report(model, tok, corpus, out, metrics_path, best, step, device, autocast, say))
     dist.cleanup()
     return summary
-
-
-def _final_report(model, tok, corpus, out, metrics_path, best, step, device, autocast, say) -> dict:
-    """Curves, then the best checkpoint's translations and test scores (what `translate` will use)."""
-    from .checkpoint import read_checkpoint_file
-    report = {}
-    try:
-        from .plots import plot_training_curves
-        report["curves"] = str(plot_training_curves(metrics_path, path=out / "curves.png"))
-    except ImportError:  # minimt/plots/ missing: keep going, the numbers are in metrics.jsonl
-        pass
-    if best["step"] is not None and best["step"] != step and (out / "best.pt").is_file():
-        model.load_state_dict(read_checkpoint_file(out / "best.pt", device=device)["model"])
-        say(f"using best.pt (step {best['step']}, valid BLEU {best['bleu']:.1f}) for the report below")
-    tests = corpus.test or []
-    shown = tests[:: max(1, len(tests) // 5)][:5]
-    hyps = translate_all(model, tok, [ARTICLE_SENTENCE] + [en for en, _ in shown], autocast=autocast)
-    report["article"] = hyps[0]
-    print(f"\n{ARTICLE_SENTENCE}  →  {hyps[0]}")
-    for (en, fr), hyp in zip(shown, hyps[1:]):
-        print(f"\n  EN   {en}\n  OUT  {hyp}\n  REF  {fr}")
-    if tests:
-        test_hyps = translate_all(model, tok, [en for en, _ in tests], autocast=autocast)
-        scores = score(test_hyps, [fr for _, fr in tests])
-        report["test"] = {"sentences": len(tests), **scores}
-        append_metrics(metrics_path, {"step": best["step"] or step, "test_bleu": scores["bleu"],
-                                       "test_chrf": scores["chrf"], "test_sentences": len(tests)})
-        print(f"\ntest ({corpus.test_name}, {len(tests)} sentences, greedy): "
-              f"BLEU {scores['bleu']:.1f}  chrF {scores['chrf']:.1f}")
-    print(f"checkpoint: {out}  (translate with: minimt translate --checkpoint {out} \"How are you?\")")
-    return report
 
 
 # ---------------------------------------------------------------- command line
