@@ -42,12 +42,14 @@ from .errors import MinimtError
 T = TypeVar("T")
 
 
-def setup_distributed() -> tuple[int, int, int, torch.device | None]:
+def setup_distributed(device_name: str = "auto") -> tuple[int, int, int, torch.device | None]:
     """Join the process group torchrun set up → ``(rank, world_size, local_rank, device)``.
 
     Outside torchrun (no ``RANK``/``WORLD_SIZE`` in the environment) returns ``(0, 1, 0, None)``:
     the caller chooses its device as usual. Under torchrun each process uses GPU ``local_rank``
-    with nccl when CUDA is available, else the CPU with gloo.
+    with nccl when CUDA is available (and ``device_name`` is not "cpu"), else the CPU with gloo.
+    One process per GPU: nccl refuses two processes on the same GPU, so more processes on a
+    machine than it has GPUs is an error here, not a CUDA traceback later.
     """
     if "RANK" not in os.environ or "WORLD_SIZE" not in os.environ:
         return 0, 1, 0, None
@@ -56,7 +58,11 @@ def setup_distributed() -> tuple[int, int, int, torch.device | None]:
         local_rank = int(os.environ.get("LOCAL_RANK", "0"))
     except ValueError as e:
         raise MinimtError(f"RANK/WORLD_SIZE/LOCAL_RANK must be integers (set by torchrun): {e}") from None
-    if torch.cuda.is_available():
+    if device_name != "cpu" and torch.cuda.is_available():
+        if local_rank >= torch.cuda.device_count():
+            raise MinimtError(f"torchrun: process LOCAL_RANK={local_rank} needs GPU {local_rank}, but this machine "
+                              f"has {torch.cuda.device_count()}; use --nproc_per_node={torch.cuda.device_count()} "
+                              "(one process per GPU), or --device cpu for gloo on the CPU")
         device = torch.device("cuda", local_rank)
         torch.cuda.set_device(device)  # before init: nccl binds each process to its own GPU
         backend = "nccl"

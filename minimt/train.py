@@ -85,7 +85,7 @@ def train(args: argparse.Namespace, *, on_step=None) -> dict:
     from .checkpoint import read_checkpoint_file, save_checkpoint
     from .model import ModelConfig, Transformer
 
-    rank, world_size, _, dist_device = dist.setup_distributed()  # (0, 1, 0, None) without torchrun
+    rank, world_size, _, dist_device = dist.setup_distributed(args.device)  # (0, 1, 0, None) w/o torchrun
     is_main = rank == 0
     out = Path(args.out)
     resume_state = None

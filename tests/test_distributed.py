@@ -14,6 +14,7 @@ import torch
 import torch.multiprocessing as mp
 
 from minimt import distributed
+from minimt.errors import MinimtError
 from minimt.batch import make_batch
 from minimt.loss import summed_loss
 from minimt.model import ModelConfig, Transformer
@@ -119,6 +120,18 @@ def test_not_distributed_is_one_process(monkeypatch):
     assert distributed.wrap_ddp(model, None) is model and distributed.unwrap(model) is model
     total = torch.tensor(6.0)
     assert distributed.scale_loss(total, 3).item() == 2.0  # sum / n_tokens when alone
+
+
+def test_more_processes_than_gpus_is_a_one_line_error(monkeypatch):
+    # torchrun --nproc_per_node=2 on a 1-GPU machine: process 1 has no GPU of its own.
+    monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("LOCAL_RANK", "1")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    with pytest.raises(MinimtError, match=r"LOCAL_RANK=1 needs GPU 1, but this machine has 1; "
+                                          r"use --nproc_per_node=1"):
+        distributed.setup_distributed("auto")
 
 
 @pytest.mark.parametrize("n,world", [(10, 2), (7, 2), (7, 3), (2, 3), (1, 4), (9, 1)])
