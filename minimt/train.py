@@ -234,6 +234,9 @@ def train(args: argparse.Namespace, *, on_step=None) -> dict:
         last_eval = evaluate_and_save()
         if last_eval:
             say(eval_line(last_eval))
+    say(f"trained {step} steps ({epoch} full epochs) in {(time.perf_counter() - start) / 60:.1f} min; "
+        f"{meter.train_tokens / max(meter.train_seconds, 1e-9):,.0f} target tokens/s in the training steps"
+        + (f" of each of {world_size} processes" if world_size > 1 else ""))
     summary = {"steps": step, "epochs": epoch, "seconds": round(time.perf_counter() - start, 1),
                "train_seconds": round(meter.train_seconds, 1), "valid": last_eval, "best": dict(best)}
     if is_main:

@@ -172,13 +172,14 @@ class Meter:
     """Averages over the steps since the last metrics line (loss, real target tokens/s)."""
 
     def __init__(self):
-        self.train_seconds = 0.0
+        self.train_seconds, self.train_tokens = 0.0, 0  # the whole run (this process), for the summary
         self.loss = self.steps = self.tokens = self.seconds = 0
 
     def add(self, loss: float, tokens: int, seconds: float) -> None:
         self.loss, self.steps = self.loss + loss, self.steps + 1
         self.tokens, self.seconds = self.tokens + tokens, self.seconds + seconds
         self.train_seconds += seconds
+        self.train_tokens += tokens
 
     def record(self, *, step, epoch, lr, elapsed) -> dict:
         out = {"step": step, "epoch": epoch, "train_loss": round(self.loss / self.steps, 6), "lr": lr,
