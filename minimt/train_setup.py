@@ -16,7 +16,6 @@ import torch
 from .errors import MinimtError
 from .files import atomic_write_text
 from .train_corpus import DATA_VOCAB, EMBEDDED_VOCAB, PHRASEBOOK_REPEAT
-from .train_corpus import Corpus, prepare_corpus  # noqa: F401 - still importable from here (tests)
 
 DEFAULT_MINUTES = 8.0  # `minimt train` with no budget: 8 minutes of training (+ evaluation)
 

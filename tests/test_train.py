@@ -177,7 +177,7 @@ def test_a_run_writes_checkpoints_metrics_curves_and_translations(tmp_path_facto
 
 
 def test_embedded_corpus_repeats_its_phrasebook_pairs(corpus):
-    from minimt.train_setup import prepare_corpus
+    from minimt.train_corpus import prepare_corpus
     from train_helpers import train_args
     article = ("How are you?", "Comment ça va ?")
     sizes = {}
