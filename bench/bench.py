@@ -163,17 +163,17 @@ def main(argv=None) -> int:
     p.add_argument("--note", default=None, help="a sentence for docs/benchmarks.md (e.g. why these threads)")
     p.add_argument("--default-malloc", action="store_true",
                    help="leave glibc malloc as it is (default: keep freed memory for reuse, as `minimt "
-                        "train` does — for BOTH models, so the comparison stays fair; see minimt/malloc.py)")
+                        "train` does — for BOTH models, so the comparison stays fair; see minimt/runtime/memory.py)")
     p.add_argument("--device", default="cpu", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.default_malloc:
         os.environ["MINIMT_KEEP_FREED_MEMORY"] = "0"  # also read by the `minimt train` subprocesses
         os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "1024")  # oneDNN's own default
-    from minimt.malloc import keep_freed_memory, limit_kernel_cache
+    from minimt.runtime.memory import keep_freed_memory, limit_kernel_cache
     if not args.default_malloc:
         limit_kernel_cache()  # as `minimt train` does; before the first matmul of this process
     malloc = ("freed memory kept for reuse and oneDNN's kernel cache capped at "
-              f"{os.environ.get('ONEDNN_PRIMITIVE_CACHE_CAPACITY')} (minimt/malloc.py), for both models"
+              f"{os.environ.get('ONEDNN_PRIMITIVE_CACHE_CAPACITY')} (minimt/runtime/memory.py), for both models"
               if keep_freed_memory() else "glibc and oneDNN defaults")
     if args.threads < 1:
         p.error(f"--threads {args.threads}: must be at least 1")

@@ -92,7 +92,7 @@ def main(argv=None) -> int:
     import common  # noqa: F401  (puts the repo on sys.path)
     from common import load_corpus
     from minimt.checkpoint import load_checkpoint
-    from minimt.malloc import keep_freed_memory
+    from minimt.runtime.memory import keep_freed_memory
     p = argparse.ArgumentParser(description="greedy decoding with vs without the KV cache, per batch size")
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--batch-sizes", default="50,64,128")

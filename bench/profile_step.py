@@ -9,7 +9,6 @@ Tatoeba batches. Prints the ops by self CPU time, and the same time grouped by k
 from __future__ import annotations
 
 import argparse
-import contextlib
 import time
 
 import torch
@@ -41,16 +40,16 @@ def group_of(name: str) -> str:
 
 
 def profile_steps(model, opt, batches, *, bf16: bool, fast: bool = True, warmup: int = 3, shapes: bool = False):
-    from minimt.attention import use_fast_path
-    ctx = use_fast_path(fast) if hasattr(model, "encoder_layers") else contextlib.nullcontext()
-    with ctx:
-        for b in batches[:warmup]:
+    if hasattr(model, "encoder_layers"):  # minimt: as `minimt train` runs it (fast=False: written-out attention)
+        from minimt.runtime.fast import enable_fast_kernels
+        enable_fast_kernels(model, attention="auto" if fast else "explicit")
+    for b in batches[:warmup]:
+        train_step(model, opt, b, bf16=bf16)
+    t0 = time.perf_counter()
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=shapes) as prof:
+        for b in batches[warmup:]:
             train_step(model, opt, b, bf16=bf16)
-        t0 = time.perf_counter()
-        with profile(activities=[ProfilerActivity.CPU], record_shapes=shapes) as prof:
-            for b in batches[warmup:]:
-                train_step(model, opt, b, bf16=bf16)
-        seconds = time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
     return prof, seconds
 
 
@@ -105,7 +104,7 @@ def main(argv=None):
     p.add_argument("--shapes", action="store_true", help="also list the top ops by input shapes")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
-    from minimt.malloc import keep_freed_memory, limit_kernel_cache
+    from minimt.runtime.memory import keep_freed_memory, limit_kernel_cache
     limit_kernel_cache()  # the process settings `minimt train` and bench.py use
     keep_freed_memory()
     corpus = load_corpus("train")

@@ -129,7 +129,7 @@ def main(argv=None) -> int:
     """One side alone, e.g. the 30-minute baseline: python bench/quality.py --model baseline --minutes 30"""
     import argparse
     from minimt.files import atomic_write_text
-    from minimt.malloc import keep_freed_memory, limit_kernel_cache
+    from minimt.runtime.memory import keep_freed_memory, limit_kernel_cache
     p = argparse.ArgumentParser(description="quality at a time budget, one model (see bench/bench.py --quality)")
     p.add_argument("--model", choices=["minimt", "baseline"], required=True)
     p.add_argument("--minutes", type=float, required=True)

@@ -8,7 +8,6 @@ selection, torch.compile compilation).
 """
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -35,10 +34,13 @@ class Variant:
 
 def build(v: Variant, vocab_size: int):
     from minimt.model import ModelConfig, Transformer
+    from minimt.runtime.fast import enable_fast_kernels
     from baseline import TorchTransformer
     torch.manual_seed(0)
     config = ModelConfig(vocab_size=vocab_size)
-    model = Transformer(config) if v.kind == "minimt" else TorchTransformer(config)
+    # minimt as `minimt train` runs it: the fast kernels swapped in (fast=False: the written-out attention())
+    model = (enable_fast_kernels(Transformer(config), attention="auto" if v.fast else "explicit")
+             if v.kind == "minimt" else TorchTransformer(config))
     opt = make_optimizer(model)
     if v.optimizer != "default":
         for g in opt.param_groups:
@@ -49,7 +51,6 @@ def build(v: Variant, vocab_size: int):
 
 def run_variants(variants: list[Variant], corpus, *, n_batches: int, warmup: int = 3, block: int = 2,
                  seed: int = 1, log=print) -> dict:
-    from minimt.attention import use_fast_path
     lists = {m: train_batches(corpus, warmup + n_batches, seed=seed, multiple_of=m)
              for m in {v.multiple_of for v in variants}}
     default_threads = torch.get_num_threads()
@@ -60,18 +61,16 @@ def run_variants(variants: list[Variant], corpus, *, n_batches: int, warmup: int
     def run(v: Variant, indices, timed: bool):
         model, opt = state[v.name]
         torch.set_num_threads(v.threads or default_threads)
-        ctx = use_fast_path(v.fast) if v.kind == "minimt" else contextlib.nullcontext()
-        with ctx:
-            for i in indices:
-                b = lists[v.multiple_of][i]
-                t0 = time.perf_counter()
-                loss = train_step(model, opt, b, bf16=v.bf16, loss=v.loss)
-                dt = time.perf_counter() - t0
-                if timed:
-                    v.meter.add(dt, b)  # counts real tokens only: padding adds none
-                    v.meter.losses.append(loss)
-                else:
-                    v.warmup_seconds += dt
+        for i in indices:
+            b = lists[v.multiple_of][i]
+            t0 = time.perf_counter()
+            loss = train_step(model, opt, b, bf16=v.bf16, loss=v.loss)
+            dt = time.perf_counter() - t0
+            if timed:
+                v.meter.add(dt, b)  # counts real tokens only: padding adds none
+                v.meter.losses.append(loss)
+            else:
+                v.warmup_seconds += dt
         torch.set_num_threads(default_threads)
 
     variants = list(variants)  # the active ones; a failed variant keeps its .error for the caller

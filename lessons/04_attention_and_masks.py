@@ -33,7 +33,7 @@ from torch import nn
 
 from minimt import plots
 from minimt.attention import (MultiHeadAttention, attention, causal_mask, decoder_self_mask,
-                              padding_mask, to_key_padding_mask, use_fast_path)
+                              padding_mask, to_key_padding_mask)
 from minimt.batch import make_batch
 from minimt.tokenizer import Tokenizer
 
@@ -210,16 +210,18 @@ print(f"...our mask passed unflipped (the classic bug): sentence 0 off by {max_d
       f"sentence 1 (no padding, so now EVERY key is ignored) gives NaN: {wrong[1].isnan().all().item()}")
 
 # %% [markdown]
-# Training does not need the weights, so `MultiHeadAttention` then calls PyTorch's fused
-# `F.scaled_dot_product_attention` with the same boolean mask (in float32; in bfloat16 on a
-# CPU the written-out version is faster). `use_fast_path(False)` forces the written-out path
-# everywhere — the two agree:
+# The model you read here always runs this written-out `attention()`. Training does not need
+# the weights, so `minimt train` swaps PyTorch's fused `F.scaled_dot_product_attention` into
+# each `MultiHeadAttention` (`minimt.runtime.fast`) where it measures faster — same boolean
+# mask, same convention (True = may attend). The two agree:
 
 # %%
-fast, _ = ours(y, x, pad)
-with use_fast_path(False):
-    explicit, _ = ours(y, x, pad)
-print(f"fast path vs written-out path: {max_diff(fast, explicit):.1e}")
+from minimt.runtime.fast import sdpa_attention
+
+q = k = v = torch.randn(B, 2, x.size(1), 8)
+fused, _ = sdpa_attention(q, k, v, pad)
+written_out, _ = attention(q, k, v, pad)
+print(f"fused kernel vs written-out attention(): {max_diff(fused, written_out):.1e}")
 
 # %% [markdown]
 # ## 6. When a row has no key at all

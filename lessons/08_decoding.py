@@ -37,7 +37,7 @@ import torch
 from minimt.batch import make_batch
 from minimt.beam import beam_search, length_penalty
 from minimt.checkpoint import load_checkpoint
-from minimt.cli import main as minimt
+from minimt.commands import main as minimt
 from minimt.data import embedded_path, load_pairs
 from minimt.decode import greedy_decode
 from minimt.files import PROJECT_ROOT, atomic_path

@@ -28,9 +28,10 @@ from sacrebleu.metrics import BLEU, CHRF
 
 from minimt import plots
 from minimt.checkpoint import load_checkpoint
-from minimt.cli import main as minimt
+from minimt.commands import main as minimt
 from minimt.data import embedded_path, load_pairs
-from minimt.decode import greedy_decode, translate
+from minimt.decode import greedy_decode
+from minimt.translate import translate
 from minimt.evaluate import corpus_scores, group_references, normalize, sentence_chrf
 from minimt.files import PROJECT_ROOT
 

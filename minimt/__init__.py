@@ -1,25 +1,64 @@
 """minimt — a from-scratch, educational English→French Transformer.
 
-The public API, in lesson order (each name is importable as ``from minimt import X``):
+Read the course in this order; each module is a lesson's code and imports only the ones
+before it (and the two helpers `errors`, `files`):
 
-    data        load_pairs, embedded_path
-    tokenizer   Tokenizer
-    batch       Batch, make_batch, bucket_batches, padding_fraction
-    attention   attention, padding_mask, causal_mask, decoder_self_mask, MultiHeadAttention
-    model       ModelConfig, Transformer
-    loss        cross_entropy_loss, cross_entropy_by_hand
-    decode      greedy_decode, beam_search
-    checkpoint  load_checkpoint, save_checkpoint
+    01 data         load_pairs, embedded_path, ARTICLE_PAIR
+    02 tokenizer    Tokenizer, the special ids
+    03 batch        IGNORE_INDEX, Batch, make_batch, pad_source, shift_right, bucket_batches
+    04 attention    attention, padding_mask, causal_mask, decoder_self_mask, MultiHeadAttention
+    05 model        ModelConfig, Transformer
+    06 loss         cross_entropy_loss, cross_entropy_by_hand
+    07 schedule     make_optimizer, make_scheduler
+       checkpoint   save_checkpoint, load_checkpoint
+       train        train_step, train (the loop)
+    08 decode       greedy_decode (with the KV cache), check_decoding_args
+       beam         beam_search
+       translate    translate, translate_n_best
+    09 evaluate     corpus_scores (minimt's one BLEU/chrF), group_references
+
+Everything else sits in rooms you never need to open to understand the model:
+
+    plots/       the pictures of every stage            (imports the teaching path)
+    exercises/   the self-grading exercises             (imports the teaching path)
+    recipe/      what `minimt train` trains and reports (imports the teaching path, runtime)
+    commands/    one module per `minimt` subcommand     (imports anything; nothing imports it)
+    runtime/     device, seeding, progress, distributed (imports only errors/files) —
+                 and memory settings, fast kernels      (memory, fast: never imported by the path)
+    corpus/      the embedded-corpus generator          (imports data, errors, files)
+    tatoeba/     the Tatoeba download and export import (imports data, errors, files)
+
+The teaching path may use runtime's device, seeding, progress and distributed modules, but
+never runtime.memory or runtime.fast (speed tricks), nor any other room. The one exception:
+``python -m minimt.train`` — the bottom of train.py hands over to commands/train.py inside
+``if __name__ == "__main__":``. tests/test_layout.py reads COURSE and ROOMS below and fails on
+an import cycle or an import that points the wrong way.
 
 Names are imported lazily, so ``import minimt`` is instant and a lesson pays only for
-what it uses. (The function ``attention`` shares its name with its module, so import it as
-``from minimt.attention import attention``.)
+what it uses. (The functions ``attention`` and ``translate`` share their names with their modules, so
+import them as ``from minimt.attention import attention``, ``from minimt.translate import translate``.)
 """
 from __future__ import annotations
 
 import importlib
 
 from .errors import MinimtError
+
+HELPERS = ("errors", "files")
+COURSE = ("data", "tokenizer", "batch", "attention", "model", "loss", "schedule", "checkpoint", "train",
+          "decode", "beam", "translate", "evaluate")
+# room: the rooms (and teaching modules, "path") its modules may import, besides the helpers.
+ROOMS = {
+    "runtime": (),
+    "runtime.fast": ("path",),
+    "corpus": ("data",),
+    "tatoeba": ("data",),
+    "plots": ("path",),
+    "exercises": ("path",),
+    "recipe": ("path", "runtime", "plots"),
+    "commands": ("path", "runtime", "recipe", "plots", "corpus", "tatoeba", "exercises"),
+}
+PATH_MAY_USE = ("runtime.device", "runtime.seeding", "runtime.progress", "runtime.distributed")
 
 _EXPORTS = {
     "load_pairs": "data", "embedded_path": "data",
@@ -31,6 +70,7 @@ _EXPORTS = {
     "cross_entropy_loss": "loss", "cross_entropy_by_hand": "loss",
     "greedy_decode": "decode", "beam_search": "beam",
     "load_checkpoint": "checkpoint", "save_checkpoint": "checkpoint",
+    "corpus_scores": "evaluate",
 }
 
 __all__ = ["MinimtError", *_EXPORTS]

@@ -15,31 +15,12 @@ place that converts.
 """
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-
-_FAST_PATH = True  # MultiHeadAttention uses fused SDPA when no weights are asked for
-
-
-@contextlib.contextmanager
-def use_fast_path(enabled: bool):
-    """``with use_fast_path(False):`` forces the written-out ``attention()`` everywhere.
-
-    Lessons and plots use it to run the code they show; training leaves it on (fused SDPA,
-    proven equal to the explicit path in tests/test_attention.py).
-    """
-    global _FAST_PATH
-    previous, _FAST_PATH = _FAST_PATH, bool(enabled)
-    try:
-        yield
-    finally:
-        _FAST_PATH = previous
-
 
 def _check_mask(mask: Tensor | None) -> None:
     if mask is not None and mask.dtype != torch.bool:
@@ -91,11 +72,15 @@ def padding_mask(attention_mask: Tensor) -> Tensor:
     return attention_mask.bool()[:, None, None, :]  # (B,1,1,S)
 
 
-def causal_mask(T: int, device=None) -> Tensor:
-    """(1,1,T,T) bool: query position t may attend to key positions 0..t (lower triangle,
-    diagonal included — a position sees itself, the token it was given, but not the next
-    one, which is the token it must predict)."""
-    return torch.ones(T, T, dtype=torch.bool, device=device).tril()[None, None]  # (1,1,T,T)
+def causal_mask(T: int, device=None, *, offset: int = 0) -> Tensor:
+    """(1,1,T,offset+T) bool: query t may attend to key positions 0..offset+t.
+
+    With offset 0 (training): the lower triangle, diagonal included — a position sees itself,
+    the token it was given, but not the next one, which is the token it must predict.
+    With a key/value cache (lesson 08) the T new queries sit at absolute positions
+    offset..offset+T-1 and the keys include the ``offset`` cached ones: shift the diagonal.
+    """
+    return torch.ones(T, offset + T, dtype=torch.bool, device=device).tril(diagonal=offset)[None, None]
 
 
 def decoder_self_mask(decoder_attention_mask: Tensor) -> Tensor:
@@ -117,13 +102,6 @@ def to_key_padding_mask(attention_mask: Tensor) -> Tensor:
     become False and padding becomes True. minimt only needs this to compare with PyTorch.
     """
     return ~attention_mask.bool()  # (B,S), True = padding = ignore
-
-
-def _sdpa_is_faster(q: Tensor) -> bool:
-    # Measured here (torch 2.13, 2 CPU cores, B*T ~ 2k tokens, fwd+bwd): in float32 the fused
-    # SDPA kernel is ~2x faster than the written-out attention(), but in bfloat16 on CPU it is
-    # 6-20x SLOWER, while attention()'s two batched matmuls run on the bf16 units (AMX).
-    return q.device.type != "cpu" or q.dtype == torch.float32
 
 
 @dataclass
@@ -151,6 +129,11 @@ class MultiHeadAttention(nn.Module):
     One fused (3D, D) input projection, laid out like nn.MultiheadAttention's ``in_proj``
     (rows: query, key, value), so self-attention does one matmul for Q, K and V, and
     cross-attention one for Q (from the decoder) and one for K and V together (from the memory).
+
+    ``self.kernel`` is the function that mixes the values: `attention` above, the code the
+    lessons read. `minimt train` may swap in PyTorch's fused kernel where that measures
+    faster (minimt/runtime/fast.py, proven equal in tests/test_fast.py); asking for the
+    weights always runs `attention` itself.
     """
 
     def __init__(self, d_model: int, n_heads: int, dropout: float = 0.0):
@@ -160,6 +143,7 @@ class MultiHeadAttention(nn.Module):
         self.d_model, self.n_heads, self.dropout = d_model, n_heads, dropout
         self.in_proj = nn.Linear(d_model, 3 * d_model)  # [W_q; W_k; W_v]
         self.out_proj = nn.Linear(d_model, d_model)
+        self.kernel = attention  # (q, k, v, mask, dropout_p) -> (out, weights or None)
 
     def _split(self, x: Tensor) -> Tensor:  # (B,L,D) → (B,H,L,Dh)
         B, L, _ = x.shape
@@ -189,19 +173,10 @@ class MultiHeadAttention(nn.Module):
         _check_mask(mask)
         q, k, v = self._project(x_q, x_kv, cache)
         p = self.dropout if self.training else 0.0
-        if need_weights or not _FAST_PATH or not _sdpa_is_faster(q):
+        if need_weights:
             out, weights = attention(q, k, v, mask, p)
-            weights = weights if need_weights else None
-        elif mask is None:
-            out, weights = F.scaled_dot_product_attention(q, k, v, dropout_p=p), None
         else:
-            # Same rule as attention(): a query row with no allowed key outputs zeros. Let such
-            # rows attend everywhere, then zero their output: no backend may see an all-False
-            # row (older versions give NaN; CUDA bf16 in torch 2.11 gave arbitrary numbers).
-            # Never pass is_causal with a mask: it would override the mask.
-            has_key = mask.any(dim=-1, keepdim=True)  # (B|1,1,T|1,1)
-            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask | ~has_key, dropout_p=p)
-            out, weights = out.masked_fill(~has_key, 0.0), None
+            out, weights = self.kernel(q, k, v, mask, p)[0], None
         B, H, T, Dh = out.shape
         out = out.transpose(1, 2).reshape(B, T, H * Dh)  # (B,T,D): heads side by side
         return self.out_proj(out), weights

@@ -25,12 +25,14 @@ from typing import Sequence
 import torch
 
 from .errors import MinimtError
+from .tokenizer import IGNORE_INDEX  # -100: see below
 
-# Label value that F.cross_entropy(ignore_index=-100) skips. Why not the pad id? Because pad is a
-# real row of the vocabulary: labels full of pad would teach the model to predict "<pad>", and
-# a padded row would count more than a short one in the mean loss. -100 is not an id at all, so
-# it can never be confused with one (and an embedding lookup of -100 fails loudly).
-IGNORE_INDEX = -100
+# IGNORE_INDEX = -100: the label value that F.cross_entropy(ignore_index=-100) skips. Why not
+# the pad id? Because pad is a real row of the vocabulary: labels full of pad would teach the
+# model to predict "<pad>", and a padded row would count more than a short one in the mean loss.
+# -100 is not an id at all, so it can never be confused with one (and an embedding lookup of
+# -100 fails loudly). It is defined once, beside the special ids in tokenizer.py.
+# (Imported above.)
 
 
 @dataclass
@@ -100,17 +102,10 @@ def make_batch(src: Sequence[Sequence[int]], tgt: Sequence[Sequence[int]], *, pa
     S = max_length or max(len(r) for r in src_rows)
     T = max_length or max(len(r) for r in tgt_rows)
 
-    # Encoder input: start from a (B, S) block of PAD and copy each row into its left part.
-    input_ids = torch.full((B, S), pad_id, dtype=torch.long)  # (B, S)
-    # attention_mask says which positions hold a real token (1) and which are padding (0). The
-    # encoder's attention uses it so that no word ever looks at a PAD key; it is built from the
-    # row lengths, not from `input_ids == pad_id`, so it stays right even if PAD were a real token.
-    attention_mask = torch.zeros((B, S), dtype=torch.long)  # (B, S)
+    input_ids, attention_mask = pad_source(src_rows, pad_id=pad_id, width=S)  # (B, S) each
     # labels: start from -100 everywhere, so every padded position is ignored by the loss.
     labels = torch.full((B, T), IGNORE_INDEX, dtype=torch.long)  # (B, T)
-    for b, (s, t) in enumerate(zip(src_rows, tgt_rows)):
-        input_ids[b, :len(s)] = torch.tensor(s)
-        attention_mask[b, :len(s)] = 1
+    for b, t in enumerate(tgt_rows):
         labels[b, :len(t)] = torch.tensor(t)
 
     decoder_input_ids = shift_right(labels, bos_id=bos_id, pad_id=pad_id)  # (B, T)
@@ -118,6 +113,26 @@ def make_batch(src: Sequence[Sequence[int]], tgt: Sequence[Sequence[int]], *, pa
     # so its padding mask is simply "label is not -100".
     decoder_attention_mask = (labels != IGNORE_INDEX).long()  # (B, T)
     return Batch(input_ids, attention_mask, labels, decoder_input_ids, decoder_attention_mask)
+
+
+def pad_source(rows: Sequence[Sequence[int]], *, pad_id: int, width: int | None = None
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Encoder rows (EOS already appended) → ``input_ids`` and ``attention_mask``, (B, S) each.
+
+    Right padding, the only place minimt builds it (training batches, and `translate` for
+    sentences to decode): start from a (B, S) block of PAD and copy each row into its left part.
+    ``attention_mask`` says which positions hold a real token (1) and which are padding (0).
+    The encoder's attention uses it so that no word ever looks at a PAD key; it is built from
+    the row lengths, not from ``input_ids == pad_id``, so it stays right even if PAD were a
+    real token.
+    """
+    S = width or max(len(r) for r in rows)
+    input_ids = torch.full((len(rows), S), pad_id, dtype=torch.long)  # (B, S)
+    attention_mask = torch.zeros((len(rows), S), dtype=torch.long)    # (B, S)
+    for b, row in enumerate(rows):
+        input_ids[b, :len(row)] = torch.as_tensor(row, dtype=torch.long)
+        attention_mask[b, :len(row)] = 1
+    return input_ids, attention_mask
 
 
 def shift_right(labels: torch.Tensor, *, bos_id: int, pad_id: int) -> torch.Tensor:

@@ -41,8 +41,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from .decode import row_max_lens
-from .errors import MinimtError
+from .decode import check_decoding_args, row_max_lens
 
 
 def length_penalty(length: int, alpha: float) -> float:
@@ -58,23 +57,12 @@ class Hypothesis:
     finished: bool
 
 
-def check_beam_args(beam_size: int, alpha: float, max_len: int | None, n_best: int) -> None:
-    if beam_size < 1:
-        raise MinimtError(f"--beam {beam_size}: the beam size must be at least 1 (1 = greedy)")
-    if n_best < 1 or n_best > beam_size:
-        raise MinimtError(f"--n-best {n_best}: must be between 1 and the beam size ({beam_size})")
-    if alpha < 0:
-        raise MinimtError(f"--alpha {alpha}: the length penalty exponent must be >= 0 (0 = none)")
-    if max_len is not None and max_len < 1:
-        raise MinimtError(f"--max-len {max_len}: must be at least 1")
-
-
 @torch.no_grad()
 def beam_search_hypotheses(model, input_ids: Tensor, attention_mask: Tensor, *, bos_id: int, eos_id: int,
                            beam_size: int = 4, alpha: float = 0.6, max_len: int | None = None
                            ) -> list[list[Hypothesis]]:
     """Per sentence, every hypothesis beam search kept (best first), EOS included when finished."""
-    check_beam_args(beam_size, alpha, max_len, 1)
+    check_decoding_args(model, beam_size=beam_size, alpha=alpha, max_len=max_len)
     # The same per-sentence limits as greedy_decode (generated tokens, EOS included).
     limits = row_max_lens(model, attention_mask, max_len)
     was_training = model.training
@@ -154,7 +142,7 @@ def beam_search(model, input_ids: Tensor, attention_mask: Tensor, *, bos_id: int
 
     input_ids, attention_mask: (B, S) as built by ``make_batch`` (src + EOS, right-padded).
     """
-    check_beam_args(beam_size, alpha, max_len, n_best)
+    check_decoding_args(model, beam_size=beam_size, alpha=alpha, max_len=max_len, n_best=n_best)
     hyps = beam_search_hypotheses(model, input_ids, attention_mask, bos_id=bos_id, eos_id=eos_id,
                                   beam_size=beam_size, alpha=alpha, max_len=max_len)
     return [[(h.tokens[:-1] if h.finished else h.tokens, h.score) for h in row[:n_best]] for row in hyps]

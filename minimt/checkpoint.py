@@ -26,6 +26,8 @@ import torch
 from . import __version__
 from .errors import MinimtError
 from .files import atomic_path, atomic_write_bytes, atomic_write_text
+from .model import ModelConfig, Transformer
+from .tokenizer import Tokenizer
 
 CONFIG_FILE = "config.json"
 TOKENIZER_FILE = "tokenizer.model"
@@ -112,9 +114,6 @@ def load_checkpoint(ckpt_dir, *, device="cpu", name: str = "best"):
     ``meta`` is everything in the .pt file except the weights (step, optimizer and scheduler
     state, RNG states, metrics…) plus ``meta["path"]``, the file that was read.
     """
-    from .model import ModelConfig, Transformer
-    from .tokenizer import Tokenizer
-
     ckpt_dir = Path(ckpt_dir)
     path = find_checkpoint(ckpt_dir, name)
     for needed in (CONFIG_FILE, TOKENIZER_FILE):

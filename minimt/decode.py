@@ -1,4 +1,4 @@
-"""Greedy decoding, with and without the key/value cache, and ``translate`` (lesson 08).
+"""Greedy decoding, with and without the key/value cache (lesson 08).
 
 Generation is the decoder run one token at a time: start from [BOS], pick the most likely
 next token, append it, repeat until EOS. Without a cache every step re-runs the decoder on
@@ -19,12 +19,28 @@ def default_max_len(model, src_len: int) -> int:
     return min(model.config.max_positions, 2 * src_len + 10)
 
 
-def check_max_len(model, max_len: int) -> None:
-    if max_len < 1:
-        raise MinimtError(f"--max-len {max_len}: must be at least 1")
-    if max_len > model.config.max_positions:
-        raise MinimtError(f"--max-len {max_len}: larger than the model's max_positions="
-                          f"{model.config.max_positions}")
+def check_decoding_args(model=None, *, beam_size: int = 1, n_best: int = 1, alpha: float = 0.6,
+                        max_len: int | None = None, batch_size: int = 1) -> None:
+    """The one check of decoding settings (greedy, beam, translate, the commands), named as flags.
+
+    ``max_len`` counts generated tokens, EOS included: the decoder reads BOS and the first
+    max_len-1 of them, so max_len may equal the model's max_positions but not exceed it.
+    """
+    if beam_size < 1:
+        raise MinimtError(f"--beam {beam_size}: the beam size must be at least 1 (1 = greedy)")
+    if not 1 <= n_best <= beam_size:
+        raise MinimtError(f"--n-best {n_best}: must be between 1 and the beam size ({beam_size}); "
+                          "a beam of K keeps only K hypotheses")
+    if not alpha >= 0:
+        raise MinimtError(f"--alpha {alpha:g}: the length penalty exponent must be >= 0 (0 = none)")
+    if batch_size < 1:
+        raise MinimtError(f"--batch-size {batch_size}: must be at least 1")
+    if max_len is not None:
+        if max_len < 1:
+            raise MinimtError(f"--max-len {max_len}: must be at least 1")
+        if model is not None and max_len > model.config.max_positions:
+            raise MinimtError(f"--max-len {max_len}: larger than the model's max_positions="
+                              f"{model.config.max_positions}")
 
 
 def row_max_lens(model, attention_mask: Tensor, max_len: int | None = None) -> list[int]:
@@ -35,7 +51,7 @@ def row_max_lens(model, attention_mask: Tensor, max_len: int | None = None) -> l
     same alone and inside a batch with a longer one. An explicit ``max_len`` is one cap for all.
     """
     if max_len is not None:
-        check_max_len(model, max_len)
+        check_decoding_args(model, max_len=max_len)
         return [max_len] * attention_mask.size(0)
     return [default_max_len(model, n) for n in attention_mask.sum(dim=1).tolist()]
 
@@ -83,52 +99,3 @@ def greedy_decode(model, input_ids: Tensor, attention_mask: Tensor, *, bos_id: i
         return out
     finally:
         model.train(was_training)
-
-
-def translate(model, tokenizer, sentences: list[str], *, beam_size: int = 1, alpha: float = 0.6,
-              max_len: int | None = None, batch_size: int = 64) -> list[str]:
-    """Translate sentences (greedy when ``beam_size == 1``, else beam search); order kept.
-
-    An empty (or blank) sentence translates as "". A sentence longer than the model's
-    positions raises MinimtError naming it.
-    """
-    if beam_size < 1:
-        raise MinimtError(f"--beam {beam_size}: must be at least 1")
-    if alpha < 0:
-        raise MinimtError(f"--alpha {alpha}: must be >= 0")
-    if batch_size < 1:
-        raise MinimtError(f"batch_size={batch_size}: must be at least 1")
-    if max_len is not None:
-        check_max_len(model, max_len)
-    limit = model.config.max_positions
-    encoded: list[list[int]] = []
-    for i, text in enumerate(sentences):
-        ids = tokenizer.encode(text) + [tokenizer.eos_id] if text.strip() else []  # src + [EOS]
-        if len(ids) > limit:
-            raise MinimtError(f"sentence {i + 1}: {len(ids)} tokens (with EOS), more than the "
-                              f"model's max_positions={limit}: {text[:40]!r}")
-        encoded.append(ids)
-    device = next(model.parameters()).device
-    results = [""] * len(sentences)
-    # Similar lengths together: less padding (padding never changes a result, only the cost).
-    order = sorted((i for i, ids in enumerate(encoded) if ids), key=lambda i: len(encoded[i]))
-    for start in range(0, len(order), batch_size):
-        chunk = order[start:start + batch_size]
-        S = max(len(encoded[i]) for i in chunk)
-        input_ids = torch.full((len(chunk), S), tokenizer.pad_id, dtype=torch.long)
-        attention_mask = torch.zeros(len(chunk), S, dtype=torch.long)
-        for r, i in enumerate(chunk):  # right padding: real tokens first, 1 = real
-            input_ids[r, :len(encoded[i])] = torch.tensor(encoded[i])
-            attention_mask[r, :len(encoded[i])] = 1
-        input_ids, attention_mask = input_ids.to(device), attention_mask.to(device)
-        if beam_size == 1:
-            outputs = greedy_decode(model, input_ids, attention_mask, bos_id=tokenizer.bos_id,
-                                    eos_id=tokenizer.eos_id, max_len=max_len)
-        else:
-            from .beam import beam_search  # written on top of the cache API; imported on use
-            outputs = [hyps[0][0] for hyps in beam_search(
-                model, input_ids, attention_mask, bos_id=tokenizer.bos_id, eos_id=tokenizer.eos_id,
-                beam_size=beam_size, alpha=alpha, max_len=max_len, n_best=1)]
-        for i, ids in zip(chunk, outputs):
-            results[i] = tokenizer.decode(ids)
-    return results

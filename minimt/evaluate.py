@@ -18,19 +18,23 @@ Several references. Tatoeba often gives several French translations of one Engli
 (one per line). `group_references` merges them: the English sentence is translated once and
 scored against all its references (sacreBLEU's multi-reference BLEU/chrF).
 
+This is minimt's one BLEU/chrF: `minimt train` (validation and its final test score),
+`minimt evaluate` and bench/ all call `corpus_scores`, so one model gets one number.
+
 Corpus level only: BLEU of one short sentence is mostly 0 (no matching 4-gram); per-example
 numbers below use sentence chrF, which degrades gracefully, and are for reading, not ranking.
 """
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import unicodedata
-from pathlib import Path
+
+from sacrebleu.metrics import BLEU, CHRF
+from tqdm import tqdm
 
 from .errors import MinimtError
-from .files import atomic_write_text
+from .translate import translate
 
 
 def normalize(text: str) -> str:
@@ -53,7 +57,6 @@ def corpus_scores(hypotheses: list[str], references: list[str | list[str]]) -> d
     Returns ``{"bleu", "chrf", "bleu_signature", "chrf_signature", "bleu_text", "n_sentences",
     "n_references", "normalization"}``.
     """
-    from sacrebleu.metrics import BLEU, CHRF
     if len(hypotheses) != len(references):
         raise MinimtError(f"{len(hypotheses)} hypotheses but {len(references)} references")
     if not hypotheses:
@@ -75,16 +78,12 @@ def corpus_scores(hypotheses: list[str], references: list[str | list[str]]) -> d
 
 def sentence_chrf(hypothesis: str, references: list[str]) -> float:
     """chrF of one sentence — for reading examples, not for ranking systems."""
-    from sacrebleu.metrics import CHRF
     return CHRF().sentence_score(normalize(hypothesis), [normalize(r) for r in references]).score
 
 
 def translate_all(model, tokenizer, sources: list[str], *, beam_size=1, alpha=0.6, max_len=None,
                   batch_size=64, progress=True) -> list[str]:
     """Translate ``sources`` in batches of similar length (less padding), with a progress bar."""
-    from tqdm import tqdm
-
-    from .decode import translate
     order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
     out: list[str] = [""] * len(sources)
     with tqdm(total=len(sources), desc="translating", unit="sent", disable=not progress, file=sys.stderr) as bar:
@@ -96,56 +95,3 @@ def translate_all(model, tokenizer, sources: list[str], *, beam_size=1, alpha=0.
                 out[i] = h
             bar.update(len(idx))
     return out
-
-
-def _run(args: argparse.Namespace) -> int:
-    from .beam import check_beam_args
-    from .data import load_pairs
-    check_beam_args(args.beam, args.alpha, args.max_len, 1)
-    if args.limit is not None and args.limit < 1:
-        raise MinimtError(f"--limit {args.limit}: must be at least 1")
-    if args.batch_size < 1:
-        raise MinimtError(f"--batch-size {args.batch_size}: must be at least 1")
-    pairs = load_pairs(args.data)  # a line that is not a pair stops here, naming file:line
-    sources, references = group_references(pairs)
-    if args.limit:
-        sources, references = sources[:args.limit], references[:args.limit]
-
-    from .checkpoint import load_checkpoint
-    model, tokenizer, meta = load_checkpoint(args.checkpoint, device=args.device)
-    out = Path(args.out) if args.out else Path(args.checkpoint) / f"{Path(args.data).stem}.beam{args.beam}.hyp.txt"
-    print(f"{args.data}: {len(sources):,} English sentences, {sum(map(len, references)):,} French references; "
-          f"decoding with {'greedy search' if args.beam == 1 else f'beam {args.beam}, alpha {args.alpha}'}",
-          file=sys.stderr)
-    hyps = translate_all(model, tokenizer, sources, beam_size=args.beam, alpha=args.alpha, max_len=args.max_len,
-                         batch_size=args.batch_size, progress=not args.quiet)
-    atomic_write_text(out, "".join(h + "\n" for h in hyps))
-    s = corpus_scores(hyps, references)
-    print(f"wrote {len(hyps):,} hypotheses to {out}")
-    print(f"BLEU = {s['bleu']:.2f}   ({s['bleu_text']})")
-    print(f"       signature: {s['bleu_signature']}")
-    print(f"chrF = {s['chrf']:.2f}   signature: {s['chrf_signature']}")
-    print(f"(both computed on detokenised text, {s['normalization']})")
-    for i in range(min(args.examples, len(sources))):
-        print(f"\n  EN  {sources[i]}")
-        for r in references[i]:
-            print(f"  REF {r}")
-        print(f"  HYP {hyps[i]}   (sentence chrF {sentence_chrf(hyps[i], references[i]):.1f})")
-    return 0
-
-
-def register(sub) -> None:
-    p = sub.add_parser("evaluate", help="translate a test split and print sacreBLEU BLEU and chrF")
-    p.add_argument("--checkpoint", required=True, help="run directory holding the checkpoint")
-    p.add_argument("--data", required=True, help="TSV of english<TAB>french pairs (several lines per English "
-                                                 "sentence = several references)")
-    p.add_argument("--beam", type=int, default=1, help="beam size (1 = greedy, the default)")
-    p.add_argument("--alpha", type=float, default=0.6, help="length penalty exponent for beam search")
-    p.add_argument("--max-len", type=int, default=None, help="most tokens generated per sentence")
-    p.add_argument("--out", help="hypotheses file (default: CHECKPOINT/<data>.beam<K>.hyp.txt)")
-    p.add_argument("--limit", type=int, default=None, help="only the first N English sentences")
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--examples", type=int, default=5, help="how many examples to print")
-    p.add_argument("--device", default="cpu")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_run)

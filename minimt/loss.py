@@ -22,7 +22,17 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-IGNORE_INDEX = -100  # same value as minimt.batch.IGNORE_INDEX and PyTorch's default
+from .batch import IGNORE_INDEX  # -100, PyTorch's default ignore_index too
+
+
+def flatten(logits: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(B, T, V), (B, T) → (B*T, V), (B*T,): one row per position, as F.cross_entropy wants.
+
+    F.cross_entropy wants classes in dimension 1: (N, C) or (B, C, T). Our logits are
+    (B, T, V) — passing them as they are would read T as the class dimension, and when
+    T == V it would not even raise. Flattening removes the doubt.
+    """
+    return logits.reshape(-1, logits.size(-1)), labels.reshape(-1)
 
 
 def cross_entropy_loss(logits: torch.Tensor, labels: torch.Tensor, label_smoothing: float = 0.0) -> torch.Tensor:
@@ -36,12 +46,7 @@ def cross_entropy_loss(logits: torch.Tensor, labels: torch.Tensor, label_smoothi
     gradients). The training loop also skips the optimiser step for such a batch, because
     AdamW's weight decay and momentum would move the weights even with zero gradients.
     """
-    V = logits.size(-1)
-    # F.cross_entropy wants classes in dimension 1: (N, C) or (B, C, T). Our logits are
-    # (B, T, V) — passing them as they are would read T as the class dimension, and when
-    # T == V it would not even raise. Flattening to (B*T, V) and (B*T,) removes the doubt.
-    flat_logits = logits.reshape(-1, V)   # (B*T, V)
-    flat_labels = labels.reshape(-1)      # (B*T,)
+    flat_logits, flat_labels = flatten(logits, labels)  # (B*T, V), (B*T,)
     if not (flat_labels != IGNORE_INDEX).any():
         return logits.sum() * 0.0  # zero, connected to the graph, no NaN
     return F.cross_entropy(flat_logits, flat_labels, ignore_index=IGNORE_INDEX,
@@ -62,9 +67,8 @@ def cross_entropy_by_hand(logits: torch.Tensor, labels: torch.Tensor) -> torch.T
 
 def per_token_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     """(B, T) loss of every position, 0 where the label is -100 (for pictures and lessons)."""
-    V = logits.size(-1)
-    out = F.cross_entropy(logits.reshape(-1, V).float(), labels.reshape(-1),
-                          ignore_index=IGNORE_INDEX, reduction="none")  # (B*T,)
+    flat_logits, flat_labels = flatten(logits.float(), labels)
+    out = F.cross_entropy(flat_logits, flat_labels, ignore_index=IGNORE_INDEX, reduction="none")  # (B*T,)
     return out.view(labels.shape)
 
 
@@ -75,12 +79,11 @@ def summed_loss(logits: torch.Tensor, labels: torch.Tensor, label_smoothing: flo
     (x1 + x2) / (n1 + n2), not (x1/n1 + x2/n2) / 2, which weighs tokens of the smaller
     micro-batch more.
     """
-    V = logits.size(-1)
-    flat_labels = labels.reshape(-1)
+    flat_logits, flat_labels = flatten(logits, labels)  # (B*T, V), (B*T,)
     n = int((flat_labels != IGNORE_INDEX).sum())
     if n == 0:
         return logits.sum() * 0.0, 0
-    per_token = F.cross_entropy(logits.reshape(-1, V), flat_labels, ignore_index=IGNORE_INDEX,
+    per_token = F.cross_entropy(flat_logits, flat_labels, ignore_index=IGNORE_INDEX,
                                 label_smoothing=label_smoothing, reduction="none")  # (B*T,), 0 at -100
     # Sum in float32: bf16 logits (autocast) make the log-softmax ~2x faster on CPU, but a bf16
     # sum of thousands of per-token losses would be off by ~0.3%; summed in fp32 it is ~1e-5.

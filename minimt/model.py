@@ -5,7 +5,8 @@
         FFN] ─ norm ─ × embeddingᵀ ─→ logits (B,T,V)
 
 Pre-norm layers (LayerNorm before each sub-layer, residual around it) train stably without a
-long warmup. One embedding table serves the encoder input, the decoder input and the output
+long warmup. Dropout is plain ``nn.Dropout`` (zero each value with probability p, scale the rest
+by 1/(1-p)); `minimt train` swaps in a cheaper CPU mask of the same kind (minimt/runtime/fast.py). One embedding table serves the encoder input, the decoder input and the output
 projection: the tokenizer's vocabulary is joint (English and French), so one table is enough.
 """
 from __future__ import annotations
@@ -81,52 +82,24 @@ class FeedForward(nn.Module):
         return self.down(F.relu(self.up(x)))
 
 
-def dropout(x: Tensor, p: float, training: bool) -> Tensor:
-    """Inverted dropout: zero each element with probability p, scale the others by 1/(1-p).
-
-    The same random process as ``F.dropout``, with a cheaper mask on CPU, where F.dropout draws
-    one random number per element (``bernoulli_``): 2.4 ms for a (256, 8, 256) activation here,
-    15% of a whole bf16 training step. Instead:
-      - one random 64-bit integer holds eight independent uniform bytes, so we draw an eighth
-        as many numbers and compare each byte with a threshold. The drop probability is
-        therefore rounded to a multiple of 1/256 (0.1 → 26/256 = 0.1016); the scale uses the
-        rounded value, so the expected output is still exactly x;
-      - the mask is applied by multiplying with 0/1 in x's dtype, not with ``masked_fill``: a
-        bf16 masked_fill is ~8x slower than a multiply on this CPU, and the backward pass would
-        run it again on the gradient. 1/(1-p) stays a Python number: 1.1111… is not exact in
-        bf16 (it would become 1.109, a 0.2% bias).
-    Measured in bf16 training on Tatoeba batches (2 cores): +5% tokens/s against four 16-bit
-    numbers per draw and masked_fill (docs/benchmarks.md).
-    """
-    if not training or p == 0:
-        return x  # don't even call it when it does nothing
-    if x.device.type != "cpu":
-        return F.dropout(x, p, True)  # GPUs have a fused, fast kernel
-    n, dropped = x.numel(), round(p * 256)              # how many of the 256 byte values mean "drop"
-    bits = torch.randint(-2**63, 2**63 - 1, ((n + 7) // 8,), dtype=torch.int64)  # (n/8,) uniform
-    r = bits.view(torch.int8)[:n].view(x.shape)         # (…x) uniform in [-128, 127]
-    keep = (r >= dropped - 128).to(x.dtype)             # (…x) 1 with prob 1 - dropped/256, else 0
-    return (x * keep).mul_(256 / (256 - dropped))       # in place: one tensor fewer, same gradient
-
-
 class EncoderLayer(nn.Module):
     def __init__(self, c: ModelConfig):
         super().__init__()
-        self.p = c.dropout
+        self.dropout = nn.Dropout(c.dropout)  # used after each sub-layer (it holds no weights)
         self.norm1, self.self_attn = nn.LayerNorm(c.d_model), MultiHeadAttention(c.d_model, c.n_heads)
         self.norm2, self.ffn = nn.LayerNorm(c.d_model), FeedForward(c.d_model, c.d_ff)
 
     def forward(self, x, mask, need_weights=False):  # x (B,S,D), mask (B,1,1,S)
         h, w = self.self_attn(self.norm1(x), None, mask, need_weights=need_weights)
-        x = x + dropout(h, self.p, self.training)
-        x = x + dropout(self.ffn(self.norm2(x)), self.p, self.training)
+        x = x + self.dropout(h)
+        x = x + self.dropout(self.ffn(self.norm2(x)))
         return x, w
 
 
 class DecoderLayer(nn.Module):
     def __init__(self, c: ModelConfig):
         super().__init__()
-        self.p = c.dropout
+        self.dropout = nn.Dropout(c.dropout)
         self.norm1, self.self_attn = nn.LayerNorm(c.d_model), MultiHeadAttention(c.d_model, c.n_heads)
         self.norm2, self.cross_attn = nn.LayerNorm(c.d_model), MultiHeadAttention(c.d_model, c.n_heads)
         self.norm3, self.ffn = nn.LayerNorm(c.d_model), FeedForward(c.d_model, c.d_ff)
@@ -134,10 +107,10 @@ class DecoderLayer(nn.Module):
     def forward(self, y, memory, self_mask, cross_mask, caches=(None, None), need_weights=False):
         # y (B,T,D), memory (B,S,D), self_mask (B|1,1,T,T_total), cross_mask (B,1,1,S)
         h, w_self = self.self_attn(self.norm1(y), None, self_mask, need_weights=need_weights, cache=caches[0])
-        y = y + dropout(h, self.p, self.training)
+        y = y + self.dropout(h)
         h, w_cross = self.cross_attn(self.norm2(y), memory, cross_mask, need_weights=need_weights, cache=caches[1])
-        y = y + dropout(h, self.p, self.training)
-        y = y + dropout(self.ffn(self.norm3(y)), self.p, self.training)
+        y = y + self.dropout(h)
+        y = y + self.dropout(self.ffn(self.norm3(y)))
         return y, w_self, w_cross
 
 
@@ -175,14 +148,13 @@ class DecoderCache:
             self.key_mask = self.key_mask.index_select(0, index)
         return self
 
-    select = reorder  # same operation, the name beam-search code often uses
-
 
 class Transformer(nn.Module):
     def __init__(self, config: ModelConfig):
         super().__init__()
         c = self.config = config
         self.embedding = nn.Embedding(c.vocab_size, c.d_model)
+        self.dropout = nn.Dropout(c.dropout)  # on the embeddings + positions
         self.register_buffer("positions", sinusoidal_positions(c.max_positions, c.d_model), persistent=False)
         self.encoder_layers = nn.ModuleList(EncoderLayer(c) for _ in range(c.n_encoder_layers))
         self.decoder_layers = nn.ModuleList(DecoderLayer(c) for _ in range(c.n_decoder_layers))
@@ -204,7 +176,7 @@ class Transformer(nn.Module):
             raise MinimtError(f"{what}: {L} positions, longer than the model's "
                               f"max_positions={self.config.max_positions}")
         x = self.embedding(ids) * math.sqrt(self.config.d_model) + self.positions[offset:L]
-        return dropout(x, self.config.dropout, self.training)
+        return self.dropout(x)
 
     def encode(self, input_ids: Tensor, attention_mask: Tensor, *, return_attention: bool = False):
         """input_ids (B,S), attention_mask (B,S) 1/0 → memory (B,S,D) [, list of (B,H,S,S)]."""
@@ -240,7 +212,7 @@ class Transformer(nn.Module):
                 old = cache.key_mask if cache.key_mask is not None else y.new_ones(B, past, dtype=torch.bool)
                 new = keys_real if keys_real is not None else y.new_ones(B, T, dtype=torch.bool)
                 cache.key_mask = torch.cat([old, new], dim=1)  # (B,past+T)
-            self_mask = None if T == 1 else _causal_after(T, past, y.device)  # one new query sees all
+            self_mask = None if T == 1 else causal_mask(T, y.device, offset=past)  # one new query sees all
             if cache.key_mask is not None:
                 key_mask = cache.key_mask[:, None, None, :]  # (B,1,1,past+T)
                 self_mask = key_mask if self_mask is None else self_mask & key_mask
@@ -268,7 +240,3 @@ class Transformer(nn.Module):
                                    return_attention=True)
         return logits, {"encoder": ws_enc, **attn}
 
-
-def _causal_after(T: int, past: int, device) -> Tensor:
-    """(1,1,T,past+T) bool: new query i (absolute position past+i) sees keys 0..past+i."""
-    return torch.ones(T, past + T, dtype=torch.bool, device=device).tril(diagonal=past)[None, None]

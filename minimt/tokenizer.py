@@ -46,7 +46,6 @@ normalised text, not the original.** Checked with SentencePiece 0.2:
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import json
@@ -58,10 +57,13 @@ from typing import Iterable, Sequence
 import sentencepiece as spm
 
 from . import files
+from .data import embedded_path, load_pairs  # lesson 01's loader
 from .errors import MinimtError
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
-IGNORE_INDEX = -100  # label positions the loss skips (see batch.py); decode drops them
+# The label value that is NOT an id: PyTorch's ignore_index, which pads `labels` (lesson 03,
+# minimt/batch.py says why). Defined here, beside the special ids, so decode can drop it.
+IGNORE_INDEX = -100
 MODEL_NAME = "minimt.model"
 MAX_SENTENCE_BYTES = 4192  # SentencePiece skips longer sentences when training
 
@@ -178,7 +180,6 @@ class Tokenizer:
     @classmethod
     def default(cls) -> "Tokenizer":
         """The tokenizer of the embedded corpus (vocab 4,000), trained once then cached."""
-        from .data import embedded_path, load_pairs  # lesson 01's loader
         pairs = load_pairs(embedded_path("train"))
         sentences = [s for pair in pairs for s in pair]
         options = dict(TRAINER_OPTIONS, vocab_size=4000)
@@ -223,10 +224,6 @@ def _vocab_error(message: str, vocab_size: int) -> MinimtError:
 
 # ---------------------------------------------------------------- command line
 
-SAMPLES = [("How are you?", "Comment ça va ?"), ("I don't know.", "Je ne sais pas."),
-           ("Tom bought 3 apples in 1984.", "Tom a acheté 3 pommes en 1984.")]
-
-
 def statistics(tok: Tokenizer, pairs: Sequence[tuple[str, str]]) -> dict:
     """Mean pieces per sentence and unknown-piece rate, per language."""
     stats = {"vocab_size": tok.vocab_size}
@@ -236,32 +233,3 @@ def statistics(tok: Tokenizer, pairs: Sequence[tuple[str, str]]) -> dict:
         stats[f"pieces_per_sentence_{lang}"] = n / len(ids)
         stats[f"unk_rate_{lang}"] = sum(x.count(UNK_ID) for x in ids) / max(n, 1)
     return stats
-
-
-def _run(args: argparse.Namespace) -> int:
-    from .data import load_pairs
-    if args.vocab_size < 5:
-        raise MinimtError(f"--vocab-size {args.vocab_size}: must be at least 5")
-    pairs = load_pairs(args.data)
-    tok = Tokenizer.train(pairs, args.vocab_size, out_dir=args.out)
-    s = statistics(tok, pairs)
-    print(f"model:       {tok.model_path}  (sha256 {tok.sha256[:12]})")
-    print(f"trained on:  {len(pairs):,} pairs from {args.data} (both sides, one joint model)")
-    print(f"vocabulary:  {s['vocab_size']:,} pieces (pad=0 unk=1 bos=2 eos=3)")
-    print(f"pieces/sentence (mean):  English {s['pieces_per_sentence_en']:.2f}   French {s['pieces_per_sentence_fr']:.2f}")
-    print(f"unknown rate:            English {s['unk_rate_en']:.4%}   French {s['unk_rate_fr']:.4%}")
-    print("samples (⁇… = unknown to this vocabulary):")
-    for pair in SAMPLES + [tuple(pairs[0])]:
-        for text in pair:
-            shown = [f"⁇{p}" if i == UNK_ID else p for i, p in zip(tok.encode(text), tok.pieces(text))]
-            print(f"  {text!r:40} → {' '.join(shown)}")
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tokenizer", help="train a joint EN+FR SentencePiece tokenizer and show its statistics",
-                       description="Train one SentencePiece (BPE) model over both sides of a TSV corpus.")
-    p.add_argument("--data", required=True, metavar="FILE", help="english<TAB>french TSV file")
-    p.add_argument("--vocab-size", type=int, default=4000, metavar="N", help="number of pieces (default 4000)")
-    p.add_argument("--out", metavar="DIR", help="write minimt.model here (default: the cache)")
-    p.set_defaults(func=_run)

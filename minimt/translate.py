@@ -1,137 +1,76 @@
-"""`minimt translate`: English in, French out, from a checkpoint folder (lesson 07/08).
+"""From English text to French text: encode, pad, decode, detokenise (lesson 08).
 
-    minimt translate --checkpoint runs/minimt "How are you?" "I am hungry."
-    echo "How are you?" | minimt translate --checkpoint runs/minimt
-    minimt translate --checkpoint runs/minimt --beam 5 --n-best 3 "How are you?"
-    minimt translate --checkpoint runs/minimt            # a terminal: an interactive "> " prompt
-
-Greedy decoding by default (``--beam 1``); ``--beam K`` keeps the K best partial translations
-at every step (minimt/beam.py). With ``--n-best N`` each input gives N lines
-``translation<TAB>score``, best first (score = length-normalised log-probability).
-One input line → one output line, always: an empty input line gives an empty output line, so
-the output can be pasted next to the input.
+`translate` is what every user of a trained model calls — `minimt translate`, `minimt
+evaluate`, the training run's validation and the lessons. It puts lessons 02, 03 and 08
+together: each sentence becomes ``ids + [EOS]`` (as in training), sentences of similar
+length are padded into one batch (`batch.pad_source`: padding never changes a result, only
+the cost), then greedy decoding (``beam_size == 1``) or beam search runs, and the ids become
+text again. `translate_n_best` keeps several hypotheses of one sentence, with their scores.
 """
 from __future__ import annotations
 
-import argparse
-import sys
+import torch
 
+from .batch import pad_source
+from .beam import beam_search
+from .decode import check_decoding_args, greedy_decode
 from .errors import MinimtError
 
 
-def check_decoding_args(args: argparse.Namespace) -> None:
-    if args.beam < 1:
-        raise MinimtError(f"--beam {args.beam}: must be at least 1 (1 = greedy)")
-    if args.n_best < 1:
-        raise MinimtError(f"--n-best {args.n_best}: must be at least 1")
-    if args.n_best > args.beam:
-        raise MinimtError(f"--n-best {args.n_best} is larger than --beam {args.beam}: "
-                          "a beam of K keeps only K hypotheses")
-    if args.alpha < 0:
-        raise MinimtError(f"--alpha {args.alpha:g}: the length penalty exponent must be >= 0")
-    if args.max_len is not None and args.max_len < 1:
-        raise MinimtError(f"--max-len {args.max_len}: must be at least 1")
+def encode_sources(model, tokenizer, sentences: list[str], first_number: int = 1) -> list[list[int]]:
+    """``ids + [EOS]`` per sentence ([] for a blank one); one that does not fit the model's
+    positions is a MinimtError naming it (sentence numbers start at ``first_number``)."""
+    limit = model.config.max_positions
+    encoded = []
+    for i, text in enumerate(sentences):
+        ids = tokenizer.encode(text) + [tokenizer.eos_id] if text.strip() else []  # src + [EOS]
+        if len(ids) > limit:
+            raise MinimtError(f"sentence {first_number + i}: {len(ids)} pieces with EOS, more than the "
+                              f"model's max_positions={limit}; split it: {text[:40]!r}")
+        encoded.append(ids)
+    return encoded
 
 
-class Translator:
-    """A loaded checkpoint plus the decoding settings; ``__call__(lines) -> output lines``."""
+@torch.no_grad()
+def translate(model, tokenizer, sentences: list[str], *, beam_size: int = 1, alpha: float = 0.6,
+              max_len: int | None = None, batch_size: int = 64, first_number: int = 1) -> list[str]:
+    """Translate sentences (greedy when ``beam_size == 1``, else beam search); order kept.
 
-    def __init__(self, args: argparse.Namespace):
-        from .checkpoint import load_checkpoint
-        from .train_setup import resolve_device
-        check_decoding_args(args)
-        self.device = resolve_device(args.device)
-        self.model, self.tok, self.meta = load_checkpoint(args.checkpoint, device=self.device, name=args.name)
-        self.max_positions = self.model.config.max_positions
-        if args.max_len is not None and args.max_len >= self.max_positions:
-            raise MinimtError(f"--max-len {args.max_len}: the model has only {self.max_positions} "
-                              f"positions (use at most {self.max_positions - 1})")
-        self.beam, self.n_best, self.alpha, self.max_len = args.beam, args.n_best, args.alpha, args.max_len
-
-    def _check_length(self, sentences: list[str], first_number: int) -> None:
-        for i, s in enumerate(sentences):
-            n = len(self.tok.encode(s)) + 1  # + EOS
-            if n > self.max_positions:
-                raise MinimtError(f"sentence {first_number + i}: {n} pieces with EOS, more than the "
-                                  f"model's {self.max_positions} positions; split it")
-
-    def __call__(self, lines: list[str], first_number: int = 1) -> list[str]:
-        import torch
-        from .decode import translate
-        texts = [line.strip() for line in lines]
-        todo = [i for i, t in enumerate(texts) if t]
-        self._check_length([texts[i] for i in todo], first_number)
-        out = [""] * len(texts)
-        if not todo:
-            return out
-        with torch.no_grad():
-            if self.n_best == 1:
-                hyps = translate(self.model, self.tok, [texts[i] for i in todo], beam_size=self.beam,
-                                 alpha=self.alpha, max_len=self.max_len)
-                for i, h in zip(todo, hyps):
-                    out[i] = h
-            else:
-                for i in todo:
-                    out[i] = "\n".join(f"{text}\t{score:.4f}" for text, score in self._n_best(texts[i]))
-        return out
-
-    def _n_best(self, sentence: str) -> list[tuple[str, float]]:
-        from .batch import make_batch
-        from .beam import beam_search
-        tok = self.tok
-        ids = tok.encode(sentence)
-        batch = make_batch([ids], [[tok.eos_id]], pad_id=tok.pad_id, bos_id=tok.bos_id,
-                           eos_id=tok.eos_id).to(self.device)  # only the source half is used
-        rows = beam_search(self.model, batch.input_ids, batch.attention_mask, bos_id=tok.bos_id,
-                           eos_id=tok.eos_id, beam_size=self.beam, alpha=self.alpha,
-                           max_len=self.max_len, n_best=self.n_best)
-        return [(tok.decode(h), float(s)) for h, s in rows[0]]
+    An empty (or blank) sentence translates as "". A sentence longer than the model's
+    positions raises MinimtError naming it.
+    """
+    check_decoding_args(model, beam_size=beam_size, alpha=alpha, max_len=max_len, batch_size=batch_size)
+    encoded = encode_sources(model, tokenizer, sentences, first_number)
+    device = next(model.parameters()).device
+    results = [""] * len(sentences)
+    # Similar lengths together: less padding.
+    order = sorted((i for i, ids in enumerate(encoded) if ids), key=lambda i: len(encoded[i]))
+    for start in range(0, len(order), batch_size):
+        chunk = order[start:start + batch_size]
+        input_ids, attention_mask = pad_source([encoded[i] for i in chunk], pad_id=tokenizer.pad_id)  # (B,S)
+        input_ids, attention_mask = input_ids.to(device), attention_mask.to(device)
+        specials = dict(bos_id=tokenizer.bos_id, eos_id=tokenizer.eos_id, max_len=max_len)
+        if beam_size == 1:
+            outputs = greedy_decode(model, input_ids, attention_mask, **specials)
+        else:
+            outputs = [hyps[0][0] for hyps in beam_search(model, input_ids, attention_mask, beam_size=beam_size,
+                                                          alpha=alpha, n_best=1, **specials)]
+        for i, ids in zip(chunk, outputs):
+            results[i] = tokenizer.decode(ids)
+    return results
 
 
-def run(args: argparse.Namespace) -> int:
-    translator = Translator(args)
-    if args.sentences:
-        for line in translator(args.sentences):
-            print(line)
-        return 0
-    if sys.stdin.isatty():  # a person at a terminal: one sentence at a time
-        print(f"minimt translate ({translator.meta['path']}); an empty line or Ctrl-D quits", file=sys.stderr)
-        while True:
-            try:
-                line = input("> ")
-            except EOFError:
-                print(file=sys.stderr)
-                return 0
-            if not line.strip():
-                return 0
-            try:
-                print(translator([line])[0], flush=True)
-            except MinimtError as e:  # a too-long sentence should not end the session
-                print(f"error: {e}", file=sys.stderr)
-    lines = sys.stdin.read().split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()  # the final newline ends the last line; it is not an extra empty line
-    for start in range(0, len(lines), 256):  # stream the output in chunks
-        for line in translator(lines[start:start + 256], first_number=start + 1):
-            print(line, flush=False)
-        sys.stdout.flush()
-    return 0
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("sentences", nargs="*", help="English sentences (default: read lines from stdin)")
-    p.add_argument("--checkpoint", default="runs/minimt", help="checkpoint folder (default runs/minimt)")
-    p.add_argument("--name", default="best", choices=["best", "latest"],
-                   help="which weights: best (by valid BLEU; falls back to latest) or latest")
-    p.add_argument("--beam", type=int, default=1, help="beam size (default 1 = greedy)")
-    p.add_argument("--n-best", type=int, default=1, help="hypotheses per sentence (<= --beam)")
-    p.add_argument("--alpha", type=float, default=0.6, help="length penalty exponent for beam search")
-    p.add_argument("--max-len", type=int, default=None, help="most pieces to generate")
-    p.add_argument("--device", default="cpu", help="cpu (default), cuda[:N], mps or auto")
-
-
-def register(sub) -> None:
-    parser = sub.add_parser("translate", help="translate English sentences with a trained checkpoint",
-                            description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    parser.set_defaults(func=run)
+@torch.no_grad()
+def translate_n_best(model, tokenizer, sentence: str, *, beam_size: int, n_best: int, alpha: float = 0.6,
+                     max_len: int | None = None) -> list[tuple[str, float]]:
+    """The ``n_best`` translations of one sentence, best first, with their length-normalised
+    log-probabilities (beam.py)."""
+    check_decoding_args(model, beam_size=beam_size, n_best=n_best, alpha=alpha, max_len=max_len)
+    encoded = encode_sources(model, tokenizer, [sentence])[0]
+    if not encoded:
+        return [("", 0.0)]
+    device = next(model.parameters()).device
+    input_ids, attention_mask = pad_source([encoded], pad_id=tokenizer.pad_id)  # (1,S)
+    rows = beam_search(model, input_ids.to(device), attention_mask.to(device), bos_id=tokenizer.bos_id,
+                       eos_id=tokenizer.eos_id, beam_size=beam_size, alpha=alpha, max_len=max_len, n_best=n_best)
+    return [(tokenizer.decode(ids), float(score)) for ids, score in rows[0]]

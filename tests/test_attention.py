@@ -5,7 +5,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from minimt.attention import (MultiHeadAttention, attention, causal_mask, decoder_self_mask,
-                              padding_mask, to_key_padding_mask, use_fast_path)
+                              padding_mask, to_key_padding_mask)
 
 B, H, T, S, D = 3, 2, 5, 7, 8  # all different, so a swapped axis fails loudly
 
@@ -148,19 +148,6 @@ def test_cross_attention_equals_nn_multihead_attention():
     torch.testing.assert_close(got, want, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(got_w, want_w, atol=1e-5, rtol=1e-5)
     assert (got_w[1, :, :, 4:] == 0).all()
-
-
-def test_fast_path_equals_explicit_path():
-    _, ours = torch_pair()
-    y, memory = torch.randn(B, T, 16), torch.randn(B, S, 16)
-    mask = padding_mask(lengths_mask([7, 4, 2], S))
-    fast, none = ours(y, memory, mask)
-    assert none is None
-    explicit, _ = ours(y, memory, mask, need_weights=True)
-    with use_fast_path(False):
-        forced, _ = ours(y, memory, mask)
-    torch.testing.assert_close(fast, explicit, atol=1e-5, rtol=1e-5)
-    assert torch.equal(forced, explicit)
 
 
 def test_dropout_only_in_training():

@@ -9,7 +9,7 @@ import pytest
 from minimt import corpus
 from minimt.errors import MinimtError
 from minimt.files import DATA_DIR
-from minimt.grammar import english, english_number, french, french_number
+from minimt.corpus.grammar import english, english_number, french, french_number
 
 # Generator outputs (seed 0) whose French was checked by hand. If you change the lexicon or the
 # templates, the random draws move: re-pick pairs from the new output and check them again.

@@ -8,7 +8,7 @@ import types
 import pytest
 
 from minimt import files
-from minimt.cli import main
+from minimt.commands import main
 from minimt.data import SPLITS, embedded_path, load_pairs, parse_pairs
 from minimt.errors import MinimtError
 

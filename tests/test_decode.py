@@ -2,7 +2,8 @@
 import pytest
 import torch
 
-from minimt.decode import greedy_decode, translate
+from minimt.decode import greedy_decode
+from minimt.translate import translate
 from minimt.errors import MinimtError
 from minimt.model import ModelConfig, Transformer
 
@@ -85,7 +86,7 @@ def test_translate_keeps_order_and_handles_empty(model):
 
 def test_translate_errors(model):
     tok = CharTokenizer()
-    with pytest.raises(MinimtError, match="sentence 2: 31 tokens"):
+    with pytest.raises(MinimtError, match="sentence 2: 31 pieces"):
         translate(model, tok, ["ok", "x" * 30])
     translate(model, tok, ["x" * 29], max_len=2)  # 29 + EOS = 30 positions: fits
     with pytest.raises(MinimtError, match="--beam 0"):

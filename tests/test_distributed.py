@@ -13,7 +13,7 @@ import pytest
 import torch
 import torch.multiprocessing as mp
 
-from minimt import distributed
+from minimt.runtime import distributed
 from minimt.errors import MinimtError
 from minimt.batch import make_batch
 from minimt.loss import summed_loss

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from minimt.cli import main
+from minimt.commands import main
 from minimt.data import load_pairs
-from minimt.download import download, fetch_tatoeba, split_by_english
+from minimt.tatoeba.download import download, fetch_tatoeba, split_by_english
 from minimt.errors import MinimtError
 
 

@@ -1,7 +1,7 @@
 """sacreBLEU scoring: perfect = 100, NBSP ≡ space, several references, bad input exits 2."""
 import pytest
 
-from minimt.cli import main
+from minimt.commands import main
 from minimt.errors import MinimtError
 from minimt.evaluate import corpus_scores, group_references, normalize, sentence_chrf
 
@@ -108,7 +108,7 @@ def test_cli_end_to_end_on_a_tiny_checkpoint(tmp_path_factory, tmp_path, capsys)
 
     from minimt.checkpoint import load_checkpoint
     from minimt.data import load_pairs
-    from minimt.decode import translate
+    from minimt.translate import translate
     ckpt = tiny_checkpoint(tmp_path_factory.getbasetemp() / "tiny_shared")
     data = tmp_path / "test.tsv"
     pairs = load_pairs(ckpt.parent / "corpus" / "test.tsv")[:3]
@@ -123,3 +123,47 @@ def test_cli_end_to_end_on_a_tiny_checkpoint(tmp_path_factory, tmp_path, capsys)
     assert len(hyps) == 3  # one line per distinct English sentence, in file order
     model, tok, _ = load_checkpoint(ckpt)
     assert hyps == [translate(model, tok, [en], beam_size=2)[0] for en, _ in pairs[:3]]
+
+
+def test_train_evaluate_and_bench_give_one_score(tmp_path_factory, tmp_path, capsys):
+    """minimt's one BLEU/chrF: `minimt train`'s final test score, `minimt evaluate` and bench/
+    give the same number for the same hypotheses — also against references whose French
+    punctuation has (narrow) no-break spaces, where a raw-text BLEU would differ."""
+    import json
+    import re
+    import sys
+    from pathlib import Path
+
+    from train_helpers import tiny_checkpoint
+
+    from minimt.checkpoint import load_checkpoint
+    from minimt.data import load_pairs
+    from minimt.recipe.report import scores as training_scores
+    from minimt.translate import translate
+    ckpt = tiny_checkpoint(tmp_path_factory.getbasetemp() / "tiny_shared")
+    test = load_pairs(ckpt.parent / "corpus" / "test.tsv")
+
+    def evaluate_cli(path) -> tuple[float, float]:
+        assert main(["evaluate", "--checkpoint", str(ckpt), "--data", str(path), "--quiet",
+                     "--out", str(tmp_path / "hyp.txt")]) == 0
+        out = capsys.readouterr().out
+        return (float(re.search(r"BLEU = ([\d.]+)", out).group(1)), float(re.search(r"chrF = ([\d.]+)", out).group(1)))
+
+    final = [json.loads(l) for l in (ckpt / "metrics.jsonl").read_text().splitlines() if "test_bleu" in l][-1]
+    assert evaluate_cli(ckpt.parent / "corpus" / "test.tsv") == (final["test_bleu"], final["test_chrf"])
+
+    nbsp = [(en, re.sub(r" ([?!:;])", "\u202f\\1", fr).replace(" ", "\u00a0", 1)) for en, fr in test]
+    assert any("\u202f" in fr for _, fr in nbsp)
+    path = tmp_path / "nbsp.tsv"
+    path.write_text("".join(f"{en}\t{fr}\n" for en, fr in nbsp), encoding="utf-8")
+    model, tok, _ = load_checkpoint(ckpt)
+    hyps = translate(model, tok, [en for en, _ in nbsp])
+    in_training = training_scores(hyps, [fr for _, fr in nbsp])
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    try:
+        from quality import _scores as bench_scores
+    finally:
+        sys.path.pop(0)
+    in_bench = bench_scores(dict(zip([en for en, _ in nbsp], hyps)), nbsp)
+    assert evaluate_cli(path) == (in_training["bleu"], in_training["chrf"]) == (in_bench["bleu"], in_bench["chrf"])
+    assert in_training == training_scores(hyps, [fr for _, fr in test])  # the no-break spaces change nothing

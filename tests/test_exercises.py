@@ -18,7 +18,7 @@ import json
 import pytest
 import torch
 
-from minimt.cli import main
+from minimt.commands import main
 from minimt.exercises import cli as ex_cli, proofs
 from minimt.exercises.catalog import EXERCISES
 from minimt.exercises.grading import grade_file

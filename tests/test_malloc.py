@@ -4,7 +4,7 @@ import sys
 import pytest
 import torch
 
-from minimt import malloc
+from minimt.runtime import memory as malloc
 
 
 def test_env_switch_leaves_malloc_alone(monkeypatch):

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from minimt.attention import use_fast_path
+from minimt.runtime.fast import enable_fast_kernels
 from minimt.errors import MinimtError
 from minimt.model import ModelConfig, Transformer
 
@@ -97,15 +97,15 @@ def test_causality(model):
 
 
 @pytest.mark.parametrize("fast", [True, False])
-def test_cached_steps_reproduce_teacher_forcing(model, fast):
+def test_cached_steps_reproduce_teacher_forcing(fast):
+    model = enable_fast_kernels(tiny(), attention="sdpa") if fast else tiny()  # plain = the lessons' model
     src, src_m = ids([8, 5, 3], 8, 11)
     tgt, tgt_m = ids([6, 6, 4], 6, 12)
-    with use_fast_path(fast):
-        full = model(src, src_m, tgt, tgt_m)
-        memory = model.encode(src, src_m)
-        cache = model.new_cache()
-        steps = [model.decode(tgt[:, t:t + 1], memory, src_m, tgt_m[:, t:t + 1], cache=cache)
-                 for t in range(tgt.size(1))]
+    full = model(src, src_m, tgt, tgt_m)
+    memory = model.encode(src, src_m)
+    cache = model.new_cache()
+    steps = [model.decode(tgt[:, t:t + 1], memory, src_m, tgt_m[:, t:t + 1], cache=cache)
+             for t in range(tgt.size(1))]
     assert cache.length == 6 and cache.self_kv[0].k.shape == (3, 2, 6, D // 2)
     torch.testing.assert_close(torch.cat(steps, 1), full, atol=1e-5, rtol=1e-5)
 
@@ -195,47 +195,3 @@ def test_gradients_finite_and_reach_every_parameter():
     logits.float().logsumexp(-1).sum().backward()
     for name, p in model.named_parameters():
         assert p.grad is not None and torch.isfinite(p.grad).all(), name
-
-
-# --- dropout: the cheap CPU mask must be the same random process as F.dropout ---------------
-
-def test_dropout_drops_p_of_every_lane_and_keeps_the_mean():
-    from minimt.model import dropout
-    torch.manual_seed(0)
-    x = torch.full((2_000_003,), 2.0)  # odd size: the last 64-bit draw is only partly used
-    y = dropout(x, 0.1, True)
-    zero = y == 0
-    p = 26 / 256  # 0.1 rounded to a multiple of 1/256
-    # Each 64-bit draw feeds 8 neighbours: a bias in one byte lane would show here
-    # (250,000 samples per lane: 3 standard deviations = 0.0018).
-    for lane in range(8):
-        assert abs(zero[lane::8].float().mean().item() - p) < 0.0025, lane
-    kept = y[~zero]
-    assert torch.allclose(kept, torch.full_like(kept, 2.0 / (1 - p)))
-    assert abs(y.mean().item() - 2.0) < 0.01  # inverted dropout: expectation unchanged
-    # neighbours independent: P(both dropped) = p^2, not p
-    both = (zero[0::8][:250_000] & zero[1::8][:250_000]).float().mean().item()
-    assert abs(both - p * p) < 0.002
-
-
-def test_dropout_gradient_is_zero_where_dropped_and_scaled_elsewhere():
-    from minimt.model import dropout
-    torch.manual_seed(1)
-    x = torch.randn(64, 7, 16, requires_grad=True)
-    y = dropout(x, 0.25, True)
-    y.sum().backward()
-    scale = 256 / (256 - 64)
-    assert torch.equal(x.grad == 0, y == 0)
-    assert torch.allclose(x.grad[y != 0], torch.full_like(x.grad[y != 0], scale))
-    assert torch.allclose(y[y != 0], x[y != 0] * scale)
-
-
-def test_dropout_is_identity_in_eval_or_at_zero_and_seeded():
-    from minimt.model import dropout
-    x = torch.randn(10, 9)
-    assert dropout(x, 0.3, False) is x and dropout(x, 0.0, True) is x
-    torch.manual_seed(5)
-    a = dropout(x, 0.3, True)
-    torch.manual_seed(5)
-    assert torch.equal(a, dropout(x, 0.3, True))
-    assert not torch.equal(a, dropout(x, 0.3, True))  # the next call draws new numbers

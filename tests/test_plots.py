@@ -236,13 +236,13 @@ def test_training_curves_bad_file(tmp_path):
 
 
 def test_plot_command_lives_in_plot_cli():
-    from minimt.cli import COMMAND_MODULES
-    assert "minimt.plot_cli" in COMMAND_MODULES and "minimt.plots" not in COMMAND_MODULES
+    from minimt.commands import COMMAND_MODULES
+    assert "minimt.commands.plot" in COMMAND_MODULES and "minimt.plots" not in COMMAND_MODULES
     assert not hasattr(plots, "register")  # minimt/plots/ draws; plot_cli.py parses arguments
 
 
 def test_plot_curves_cli_bad_dir_exits_2(tmp_path, capsys):
-    from minimt.cli import main
+    from minimt.commands import main
     assert main(["plot", "curves", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no such metrics file" in err
@@ -256,7 +256,7 @@ def checkpoint(tmp_path_factory):
 
 
 def test_plot_attention_cli(checkpoint, tmp_path, capsys):
-    from minimt.cli import main
+    from minimt.commands import main
     assert main(["plot", "attention", "--checkpoint", str(checkpoint), "How are you?", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("How are you? → ")
@@ -288,6 +288,6 @@ def test_attention_pictures_show_the_pieces(checkpoint, tmp_path, figures):
 
 
 def test_plot_curves_cli(checkpoint, tmp_path):
-    from minimt.cli import main
+    from minimt.commands import main
     assert main(["plot", "curves", str(checkpoint), "--out", str(tmp_path)]) == 0
     png_size(tmp_path / "curves.png")

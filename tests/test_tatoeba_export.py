@@ -7,10 +7,10 @@ import tracemalloc
 
 import pytest
 
-from minimt.cli import main
+from minimt.commands import main
 from minimt.data import load_pairs
 from minimt.errors import MinimtError
-from minimt.tatoeba_export import is_pairs_export, linked_ids, pairs_from_exports, read_lines
+from minimt.tatoeba.exports import is_pairs_export, linked_ids, pairs_from_exports, read_lines
 
 N = 12  # English sentences 1..N, French sentences 101..100+N, German 201..
 

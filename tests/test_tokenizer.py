@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from minimt import tokenizer as tk
-from minimt.cli import main
+from minimt.commands import main
 from minimt.errors import MinimtError
 from minimt.tokenizer import Tokenizer
 

@@ -9,12 +9,12 @@ import pytest
 import torch
 
 from minimt.batch import make_batch
-from minimt.cli import main as cli_main
+from minimt.commands import main as cli_main
 from minimt.decode import greedy_decode
 from minimt.model import ModelConfig, Transformer
 from minimt.schedule import inverse_sqrt_factor, make_optimizer, make_scheduler
 from minimt.train import train_step
-from minimt.train_setup import resolve_device
+from minimt.runtime.device import resolve_device
 from minimt.errors import MinimtError
 from train_helpers import (one_thread, TINY_MODEL, read_metrics, run_train,  # noqa: F401 (one_thread: autouse fixture)
                            tiny_checkpoint, train_losses, write_tiny_corpus)
@@ -177,7 +177,7 @@ def test_a_run_writes_checkpoints_metrics_curves_and_translations(tmp_path_facto
 
 
 def test_embedded_corpus_repeats_its_phrasebook_pairs(corpus):
-    from minimt.train_corpus import prepare_corpus
+    from minimt.recipe.corpus import prepare_corpus
     from train_helpers import train_args
     article = ("How are you?", "Comment ça va ?")
     sizes = {}

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from minimt.checkpoint import load_checkpoint
-from minimt.cli import main as cli_main
-from minimt.decode import translate
+from minimt.commands import main as cli_main
+from minimt.translate import translate
 from train_helpers import one_thread, tiny_checkpoint  # noqa: F401 (autouse fixture)
 
 
@@ -67,12 +67,12 @@ def test_beam_and_n_best(ckpt, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--beam", "0"], "--beam 0: must be at least 1"),
-    (["--beam", "2", "--n-best", "3"], "--n-best 3 is larger than --beam 2"),
-    (["--n-best", "0"], "--n-best 0: must be at least 1"),
+    (["--beam", "0"], "--beam 0: the beam size must be at least 1"),
+    (["--beam", "2", "--n-best", "3"], "--n-best 3: must be between 1 and the beam size (2)"),
+    (["--n-best", "0"], "--n-best 0: must be between 1 and the beam size"),
     (["--alpha", "-1"], "--alpha -1: the length penalty exponent must be >= 0"),
     (["--max-len", "0"], "--max-len 0: must be at least 1"),
-    (["--max-len", "100000"], "--max-len 100000: the model has only"),
+    (["--max-len", "100000"], "--max-len 100000: larger than the model's max_positions"),
     (["--device", "tpu"], "--device tpu: unknown device"),
 ])
 def test_bad_decoding_arguments(ckpt, capsys, argv, message):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from minimt.cli import main
+from minimt.commands import main
 from minimt.tokenizer import Tokenizer
 
 from test_tokenizer import tiny_corpus

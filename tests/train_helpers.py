@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from minimt.cli import build_parser
+from minimt.commands import build_parser
 from minimt.data import embedded_path, load_pairs
 
 TINY_MODEL = ["--vocab-size", "150", "--d-model", "32", "--layers", "1", "--heads", "2",
@@ -34,8 +34,8 @@ def train_args(argv: list[str]):
 
 
 def run_train(argv: list[str], on_step=None) -> dict:
-    from minimt.train import train
-    return train(train_args(argv), on_step=on_step)
+    from minimt.commands.train import run
+    return run(train_args(argv), on_step=on_step)
 
 
 def read_metrics(out: Path) -> list[dict]:

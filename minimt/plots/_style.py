@@ -9,11 +9,11 @@ import os
 import sys
 from pathlib import Path
 
+from ..batch import IGNORE_INDEX  # noqa: F401 - the plots draw -100 cells
 from ..files import atomic_path
 
 STYLE = {"font.size": 14, "axes.titlesize": 16, "figure.titlesize": 18, "axes.labelsize": 14,
          "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12, "figure.dpi": 100}
-IGNORE_INDEX = -100  # same value as minimt.batch.IGNORE_INDEX; not imported to keep this module standalone
 SPECIAL_PIECES = {"<pad>", "<unk>", "<s>", "</s>"}
 
 

@@ -15,11 +15,11 @@ import json
 import random
 from pathlib import Path
 
-from .batch import IGNORE_INDEX, Batch, make_batch
-from .errors import MinimtError
-from .tokenizer import Tokenizer
-
-ARTICLE_PAIR = ("How are you?", "Comment ça va ?")
+from .. import plots
+from ..batch import IGNORE_INDEX, Batch, make_batch
+from ..data import ARTICLE_PAIR, embedded_path, load_pairs
+from ..errors import MinimtError
+from ..tokenizer import Tokenizer
 DEFAULT_OUT = "minimt-inspect"
 STAGES = {  # number: (name, one-line explanation)
     1: ("raw pair", "the text the model learns from"),
@@ -45,7 +45,6 @@ def collect_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
     if args.batch is not None:
         if args.batch < 1:
             raise MinimtError(f"--batch {args.batch}: must be at least 1")
-        from .data import embedded_path, load_pairs
         corpus = load_pairs(args.data or embedded_path("train"))
         if args.batch > len(corpus):
             raise MinimtError(f"--batch {args.batch}: the corpus has only {len(corpus)} pairs")
@@ -160,7 +159,6 @@ def _article_note(stages: dict) -> str:
 
 def draw(stages: dict, tok: Tokenizer, out_dir: str | Path) -> list[Path]:
     """One PNG per stage 2–7, labelled with the real pieces."""
-    from . import plots
     out = Path(out_dir)
     B = len(stages["pairs"])
     side_labels = [f"{lang} {b}" for b in range(B) for lang in ("EN", "FR")]

@@ -5,7 +5,7 @@ Steps, each one checkable:
    .tsv/.txt; a `file://` URL works too) into the cache, in chunks, to a ``.part`` file
    that is renamed only once complete — an interrupted download never looks finished;
    or read a local file (`import_file`), or tatoeba.org's sentence + links exports
-   (`import_exports`, read by `minimt.tatoeba_export`);
+   (`import_exports`, read by `minimt.tatoeba.exports`);
 2. validate every line with the same checks as `minimt.data.load_pairs`;
 3. drop exact duplicate pairs;
 4. split *grouped by English sentence*, so no valid/test English sentence is in train
@@ -31,10 +31,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import files
-from . import tatoeba_export
-from .data import parse_pairs, read_bytes
-from .errors import MinimtError
+from .. import files
+from ..data import parse_pairs, read_bytes
+from ..errors import MinimtError
+from . import exports as tatoeba_export
 
 DEFAULT_URL = "https://www.manythings.org/anki/fra-eng.zip"
 ATTRIBUTION = ("Sentence pairs from the Tatoeba Project (https://tatoeba.org), selected by "

@@ -5,8 +5,8 @@ person, past participle), so the grammar code in grammar.py stays small: it only
 agrees them and applies elision/contraction.
 
 What is where:
-- minimt/nouns.py: `Noun`, `Adjective` and their tables `NOUNS`, `ADJECTIVES` (most of the
-  lexicon's length), re-exported below so `from minimt.lexicon import NOUNS` keeps working.
+- nouns.py: `Noun`, `Adjective` and their tables `NOUNS`, `ADJECTIVES` — the words that inflect
+  for gender and number — re-exported below so `from minimt.corpus.lexicon import NOUNS` works.
 - this file: verbs (`Verb`, regular -er conjugation, the verb lists, être/avoir and the modals)
   and the small closed lists: pronouns, possessives, names, cities, time phrases, idioms, places.
 

@@ -1,9 +1,9 @@
 """Nouns and the adjectives that describe them: the two long hand-written tables of the lexicon.
 
-They live apart from `minimt.lexicon` (verbs and the small closed word lists) only to keep both
-files short; `minimt.lexicon` re-exports everything here, so import from there. Nouns and
-adjectives sit together because an adjective agrees with its noun (gender, number) and picks the
-nouns it can describe by their tags.
+The inflected open word classes: every entry carries its French gender and plural, and an
+adjective agrees with its noun (gender, number) and picks the nouns it can describe by their
+tags. The verbs and the small closed word lists are the other idea, in lexicon.py, which
+re-exports these tables so grammar.py and templates.py take every word list from one module.
 
 Noun tags say what a noun can do in a sentence: a verb (lexicon.py) lists the tags of the objects
 it takes ("drink" takes `drink`), an adjective lists the tags of the nouns it can describe.

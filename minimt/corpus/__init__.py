@@ -2,14 +2,14 @@
 
 Why generate sentences at all? A tiny Transformer trained for minutes on a laptop needs tens of
 thousands of pairs, all *correct*, short, and free to ship. A small template grammar over a
-hand-checked lexicon (minimt/lexicon.py) gives that: subjects with gender and number, articles
+hand-checked lexicon (minimt/corpus/lexicon.py) gives that: subjects with gender and number, articles
 (le/la/l'/les, un/une/des, du/de la), adjectives that agree, negation, questions, three tenses,
 possessives, numbers and times. The phrasebook (data/phrasebook.tsv, written by hand) adds
 everyday sentences that no template makes, so the test set is not only template sentences.
 
 The pieces (spelling with elision and contraction, numbers, clock times, subjects, noun
-phrases, agreement) are in minimt/grammar.py; the words are in minimt/lexicon.py. The sentence
-templates are in minimt/templates.py; this file holds the generator and the split.
+phrases, agreement) are in minimt/corpus/grammar.py; the words are in minimt/corpus/lexicon.py. The sentence
+templates are in minimt/corpus/templates.py; this file holds the generator and the split.
 
 Typography (shared with the phrasebook): a plain space before ? ! : ; in French, a straight
 apostrophe, a capital first letter, a final "." or "?".
@@ -22,11 +22,11 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from .errors import MinimtError
-from .files import DATA_DIR, atomic_write_text
+from ..data import ARTICLE_PAIR  # the walkthrough's pair: always in train
+from ..errors import MinimtError
+from ..files import DATA_DIR, atomic_write_text
 from .templates import QUOTAS, it_is
 
-ARTICLE_PAIR = ("How are you?", "Comment ça va ?")  # the walkthrough's pair: always in train
 
 
 def generate_pairs(seed: int = 0) -> list[tuple[str, str]]:
@@ -110,16 +110,3 @@ def write_splits(out_dir: str | Path = DATA_DIR, *, phrasebook: str | Path | Non
     counts.update({f"{name}_phrasebook": sum(p in in_book for p in pairs) for name, pairs in splits.items()})
     counts.update(phrasebook=len(in_book), generated=len(generated))
     return counts
-
-
-if __name__ == "__main__":
-    import sys
-
-    from .files import writable_data_dir
-    try:
-        out = writable_data_dir()  # a clone's data/, never the copy inside an installed package
-    except MinimtError as e:
-        print(f"python -m minimt.corpus: error: {e}", file=sys.stderr)
-        sys.exit(2)
-    for key, value in write_splits(out).items():
-        print(f"{key:>16}: {value}")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import MinimtError
+from ..checkpoint import load_checkpoint
+from ..errors import MinimtError
+from ..plots import attention_pictures, plot_training_curves
 
 
 def _run_attention(args) -> int:
-    from .checkpoint import load_checkpoint
-    from .plots import attention_pictures
     if not args.sentence.strip():
         raise MinimtError("SENTENCE is empty: give an English sentence, e.g. \"How are you?\"")
     model, tokenizer, _ = load_checkpoint(args.checkpoint, device="cpu")
@@ -27,7 +27,6 @@ def _run_attention(args) -> int:
 
 
 def _run_curves(args) -> int:
-    from .plots import plot_training_curves
     run_dir = Path(args.run_dir)
     out = Path(args.out) if args.out else (run_dir if run_dir.is_dir() else run_dir.parent)
     print(f"wrote {plot_training_curves(run_dir, path=out / 'curves.png')}")

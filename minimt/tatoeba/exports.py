@@ -24,8 +24,8 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from .data import BOM, check_characters, check_line, parse_pairs
-from .errors import MinimtError
+from ..data import BOM, check_characters, check_line, parse_pairs
+from ..errors import MinimtError
 
 ENGLISH, FRENCH = b"eng", b"fra"  # Tatoeba's ISO 639-3 language codes
 SENTENCE_COLUMNS = "id, language, text"

@@ -1,10 +1,8 @@
-"""The pairs `minimt train` learns from: train/valid/test splits, the tokenizer, the ids (lesson 07).
+"""The pairs `minimt train` learns from: train/valid/test splits, the tokenizer, the ids.
 
 `prepare_corpus` turns the command line's --data/--valid/--test (or the embedded corpus) into
 sentence pairs, picks or trains the tokenizer, reweights the embedded phrasebook, and encodes
-every pair, dropping those too long for the model's positions. Kept apart from train_setup.py
-(arguments, device, seed, metrics, resume) because it is one idea, read on its own: what data
-the loop sees.
+every pair, dropping those too long for the model's positions: what data the loop sees.
 """
 from __future__ import annotations
 
@@ -13,7 +11,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import MinimtError
+from ..data import embedded_path, load_pairs
+from ..errors import MinimtError
+from ..model import ModelConfig
+from ..tokenizer import Tokenizer
 
 EMBEDDED_VOCAB, DATA_VOCAB = 4000, 8000
 # The embedded train split is 97% generated sentences and 3% (975 pairs) hand-written
@@ -71,10 +72,6 @@ def _encode(tok, pairs: list, max_len: int, what: str, say) -> tuple[list, list]
 
 def prepare_corpus(args: argparse.Namespace, tokenizer_dir: Path | None, say) -> Corpus:
     """Load train/valid/test pairs and the tokenizer (from ``tokenizer_dir`` when resuming)."""
-    from .data import embedded_path, load_pairs
-    from .model import ModelConfig
-    from .tokenizer import Tokenizer
-
     if args.data is None:
         train = load_pairs(embedded_path("train"))
         valid = load_pairs(args.valid) if args.valid else load_pairs(embedded_path("valid"))

@@ -1,28 +1,27 @@
-"""Everything around `minimt train`'s loop: arguments, device, seed, metrics, resume (lesson 07).
+"""`minimt train` (and ``python -m minimt.train``, ``torchrun -m minimt.train``): its arguments.
 
-Kept apart from train.py so the loop itself stays short enough to read in one sitting. The
-corpus the loop trains on (splits, tokenizer, ids) is prepared in train_corpus.py.
+Parsing, checking, and --resume's restoring of the run's own settings; the run itself is
+minimt/recipe/run.py, the loop minimt/train.py (lesson 07).
 """
 from __future__ import annotations
 
 import argparse
-import json
-import random
+import os
 import sys
 from pathlib import Path
 
-import torch
-
-from .errors import MinimtError
-from .files import atomic_write_text
-from .train_corpus import DATA_VOCAB, EMBEDDED_VOCAB, PHRASEBOOK_REPEAT
+from ..checkpoint import read_checkpoint_file
+from ..errors import MinimtError
+from ..model import ModelConfig
+from ..recipe.corpus import DATA_VOCAB, EMBEDDED_VOCAB, PHRASEBOOK_REPEAT
+from ..recipe.run import run_training
+from . import OneLineParser, run_command
 
 DEFAULT_MINUTES = 8.0  # `minimt train` with no budget: 8 minutes of training (+ evaluation)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The arguments of `minimt train` / `python -m minimt.train` (one list for both)."""
-    from .model import ModelConfig
     m = ModelConfig(vocab_size=8)  # only for its defaults
     g = p.add_argument_group("data")
     g.add_argument("--data", metavar="TSV", help="training pairs (default: the embedded corpus)")
@@ -91,117 +90,6 @@ def check_args(args: argparse.Namespace) -> None:
         raise MinimtError(f"--max-tokens {args.max_tokens}: too small for even one short pair (use >= 8)")
 
 
-def resolve_device(name: str) -> torch.device:
-    """'auto' → cuda if available, else mps, else cpu. An unknown or absent device is an error."""
-    if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    kind = name.split(":")[0]
-    if kind not in ("cpu", "cuda", "mps"):
-        raise MinimtError(f"--device {name}: unknown device (choose auto, cpu, cuda, cuda:N or mps)")
-    try:
-        device = torch.device(name)
-    except RuntimeError:
-        raise MinimtError(f"--device {name}: not a valid device name (e.g. cuda:0)") from None
-    if kind == "cuda" and not torch.cuda.is_available():
-        raise MinimtError(f"--device {name}: CUDA is not available on this machine (try --device cpu)")
-    if kind == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
-        raise MinimtError(f"--device {name}: this machine has {torch.cuda.device_count()} CUDA device(s)")
-    if kind == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
-        raise MinimtError(f"--device {name}: Apple MPS is not available on this machine (try --device cpu)")
-    return device
-
-
-def default_bf16(device: torch.device) -> bool:
-    """bf16 autocast only where it is native (fast): CUDA with bf16, a CPU with AVX512-BF16 or AMX.
-
-    Elsewhere bf16 matmuls are emulated and *slower* than float32, so the default is off.
-    """
-    if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
-    if device.type == "cpu":
-        cpu = getattr(torch, "cpu", None)
-        checks = [getattr(cpu, name, None) for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")]
-        try:
-            return any(bool(check()) for check in checks if check is not None)
-        except Exception:  # noqa: BLE001 - private torch API: never fail training over it
-            return False
-    return False
-
-
-def seed_everything(seed: int) -> None:
-    """One seed for every generator the run uses: python's random and torch (CPU and CUDA)."""
-    random.seed(seed)
-    torch.manual_seed(seed)  # also seeds CUDA
-
-
-# ---------------------------------------------------------------- bookkeeping: RNG, metrics, resume
-
-def rng_state(device) -> dict:
-    state = {"torch": torch.get_rng_state(), "python": random.getstate()}
-    if device.type == "cuda":
-        state["cuda"] = torch.cuda.get_rng_state(device)
-    return state
-
-
-def set_rng_state(state: dict, device) -> None:
-    torch.set_rng_state(state["torch"])
-    random.setstate(state["python"])
-    if device.type == "cuda" and "cuda" in state:
-        torch.cuda.set_rng_state(state["cuda"], device)
-
-
-def append_metrics(path: Path, record: dict) -> None:
-    with open(path, "a", encoding="utf-8") as f:  # one JSON object per line; a crash loses one line at most
-        f.write(json.dumps(record) + "\n")
-
-
-def keep_metrics_up_to(path: Path, step: int) -> None:
-    """On resume: drop records written after the checkpoint (the steps are about to be redone)."""
-    if path.exists():
-        lines = [l for l in path.read_text(encoding="utf-8").split("\n") if l.strip()]
-        kept = [l for l in lines if json.loads(l).get("step", 0) <= step]
-        atomic_write_text(path, "".join(l + "\n" for l in kept))
-
-
-class Meter:
-    """Averages over the steps since the last metrics line (loss, real target tokens/s)."""
-
-    def __init__(self):
-        self.train_seconds, self.train_tokens = 0.0, 0  # the whole run (this process), for the summary
-        self.loss = self.steps = self.tokens = self.seconds = 0
-
-    def add(self, loss: float, tokens: int, seconds: float) -> None:
-        self.loss, self.steps = self.loss + loss, self.steps + 1
-        self.tokens, self.seconds = self.tokens + tokens, self.seconds + seconds
-        self.train_seconds += seconds
-        self.train_tokens += tokens
-
-    def record(self, *, step, epoch, lr, elapsed) -> dict:
-        out = {"step": step, "epoch": epoch, "train_loss": round(self.loss / self.steps, 6), "lr": lr,
-               "tokens_per_s": round(self.tokens / max(self.seconds, 1e-9), 1), "elapsed_s": round(elapsed, 2)}
-        self.loss = self.steps = self.tokens = self.seconds = 0
-        return out
-
-
-def progress_bar(args, step: int, is_main: bool):
-    """tqdm in seconds for a --minutes budget, in steps for --steps; ETA from tqdm's rate."""
-    from tqdm.auto import tqdm
-    if args.minutes is not None:
-        return tqdm(total=int(args.minutes * 60), unit="s", disable=None if is_main else True,
-                    dynamic_ncols=True, file=sys.stderr, desc="training")
-    return tqdm(total=args.steps, initial=step, unit="step", disable=None if is_main else True,
-                dynamic_ncols=True, file=sys.stderr, desc="training")
-
-
-def eval_line(r: dict) -> str:
-    return (f"step {r['step']}: valid loss {r['valid_loss']:.3f}, BLEU {r['bleu']:.1f}, chrF {r['chrf']:.1f}; "
-            f"How are you? → {r['article']}")
-
-
 RESTORED_ON_RESUME = ("data", "valid", "test", "seed", "phrasebook_repeat", "max_tokens", "vocab_size", "lr", "warmup",
                       "weight_decay", "label_smoothing", "clip", "bf16", "log_every")
 
@@ -224,3 +112,32 @@ def restore_run_args(args, saved: dict, is_main: bool) -> None:
 def plain_args(args) -> dict:
     return {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
             if isinstance(v, (str, int, float, bool, type(None), Path))}
+
+
+def run(args: argparse.Namespace, *, on_step=None) -> dict:
+    """Check ``args``, restore a resumed run's settings, train; returns the run's summary."""
+    resume_state = None
+    if args.resume:
+        latest = Path(args.out) / "latest.pt"
+        if not latest.is_file():
+            raise MinimtError(f"--resume: no checkpoint {latest} to continue (run without --resume first)")
+        resume_state = read_checkpoint_file(latest)
+        restore_run_args(args, resume_state.get("args") or {}, os.environ.get("RANK", "0") == "0")
+    check_args(args)
+    return run_training(args, resume_state, on_step=on_step, plain_args=plain_args(args))
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("train", help="train a translation model (defaults: embedded corpus, ~8 minutes on CPU)",
+                            description="Train a translation model, from a TSV corpus to a checkpoint folder.")
+    add_arguments(parser)
+    parser.set_defaults(func=lambda args: run(args) and 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m minimt.train`` (and ``torchrun -m minimt.train``): same arguments as `minimt train`."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    parser = OneLineParser(prog="python -m minimt.train", description="Train a translation model.")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return run_command(lambda a: run(a) and 0, args, "train")

@@ -37,7 +37,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from .errors import MinimtError
+from ..errors import MinimtError
 
 T = TypeVar("T")
 
@@ -77,17 +77,13 @@ def is_distributed() -> bool:
     return dist.is_available() and dist.is_initialized()
 
 
-def rank() -> int:
-    return dist.get_rank() if is_distributed() else 0
-
-
 def world_size() -> int:
     return dist.get_world_size() if is_distributed() else 1
 
 
 def is_main() -> bool:
     """True on the process that logs, validates and writes checkpoints (rank 0, or alone)."""
-    return rank() == 0
+    return not is_distributed() or dist.get_rank() == 0
 
 
 def shard_batches(batches: Sequence[T], rank: int, world_size: int) -> list[T]:

@@ -1,0 +1,175 @@
+"""One `minimt train` run, put together from the teaching path: corpus, model, optimiser,
+the loop (minimt/train.py), evaluation, checkpoints and an exact --resume.
+
+All printing and file writing happen on rank 0 only (``is_main``); under torchrun every
+process builds the same model from the same seed, takes its share of every epoch's batches,
+and stops at the same step.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from ..batch import bucket_batches, make_batch
+from ..checkpoint import save_checkpoint
+from ..model import ModelConfig, Transformer
+from ..runtime import distributed as dist
+from ..runtime.device import default_bf16, resolve_device
+from ..runtime.fast import enable_fast_kernels
+from ..runtime.memory import keep_freed_memory, limit_kernel_cache
+from ..runtime.progress import TrainingBar, append_metrics, eval_line, keep_metrics_up_to
+from ..runtime.seeding import rng_state, seed_everything, set_rng_state
+from ..schedule import make_optimizer, make_scheduler
+from ..train import Place, train
+from .corpus import prepare_corpus
+from .report import Validator, final_report
+
+
+def autocast_for(device: torch.device, bf16: bool):
+    def autocast():
+        return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16)
+    return autocast
+
+
+class Batches:
+    """An epoch's batches, each padded when the loop reaches it (not all at once: memory)."""
+
+    def __init__(self, index_lists: list, make):
+        self.index_lists, self.make = index_lists, make
+
+    def __len__(self) -> int:
+        return len(self.index_lists)
+
+    def __getitem__(self, i: int):
+        return self.make(self.index_lists[i])
+
+
+def build_model(args, vocab_size: int, resume_state: dict | None) -> tuple[ModelConfig, Transformer]:
+    if resume_state is not None:
+        config = ModelConfig.from_dict(resume_state["config"])
+    else:
+        config = ModelConfig(vocab_size=vocab_size, d_model=args.d_model, n_heads=args.heads,
+                             n_encoder_layers=args.layers, n_decoder_layers=args.layers,
+                             d_ff=args.d_ff, dropout=args.dropout)
+    return config, Transformer(config)
+
+
+def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, on_step=None,
+                 plain_args: dict | None = None) -> dict:
+    """Train as configured by ``args`` (checked by minimt/commands/train.py); ``resume_state``
+    is the latest.pt to continue. Returns a summary: steps, last evaluation, test scores."""
+    rank, world_size, _, dist_device = dist.setup_distributed(args.device)  # (0, 1, 0, None) w/o torchrun
+    is_main, out = rank == 0, Path(args.out)
+    device = dist_device or resolve_device(args.device)
+    if args.bf16 is None:
+        args.bf16 = default_bf16(device)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    keep_freed_memory()   # big (tokens x vocab) tensors: reuse freed memory (runtime/memory.py)
+    limit_kernel_cache()  # one oneDNN kernel per batch shape: cap the cache (runtime/memory.py)
+    autocast = autocast_for(device, args.bf16)
+    say = (lambda *a: print(*a, file=sys.stderr)) if is_main else (lambda *a: None)
+
+    corpus = prepare_corpus(args, out if resume_state is not None else None, say)
+    tok = corpus.tokenizer
+    seed_everything(args.seed)
+    config, model = build_model(args, tok.vocab_size, resume_state)
+    model = enable_fast_kernels(model.to(device))  # same maths, cheaper kernels (runtime/fast.py)
+    optimizer = make_optimizer(model, lr=args.lr, weight_decay=args.weight_decay)
+    scheduler = make_scheduler(optimizer, warmup=args.warmup)
+
+    metrics_path = out / "metrics.jsonl"
+    place, best = Place(), {"bleu": -1.0, "chrf": -1.0, "step": None}
+    if resume_state is not None:
+        model.load_state_dict(resume_state["model"])
+        optimizer.load_state_dict(resume_state["optimizer"])
+        scheduler.load_state_dict(resume_state["scheduler"])
+        place = Place(resume_state["step"], resume_state["epoch"], resume_state["position"])
+        best = dict(resume_state.get("best") or best)
+        set_rng_state(resume_state["rng"], device)
+        if is_main:
+            keep_metrics_up_to(metrics_path, place.step)
+        say(f"resuming {out / 'latest.pt'} at step {place.step} (epoch {place.epoch}, batch {place.position})")
+    elif is_main:
+        out.mkdir(parents=True, exist_ok=True)
+        for stale in ("metrics.jsonl", "best.pt", "latest.pt"):  # a fresh run never mixes with an old one
+            (out / stale).unlink(missing_ok=True)
+    if world_size > 1:  # every rank built the same initial weights; now each needs its own dropout noise
+        torch.manual_seed(args.seed + 1000 * rank + place.step)
+
+    def batch_of(indices, pairs_ids):
+        return make_batch([pairs_ids[i][0] for i in indices], [pairs_ids[i][1] for i in indices],
+                          pad_id=tok.pad_id, bos_id=tok.bos_id, eos_id=tok.eos_id).to(device)
+
+    def epoch_batches(e):  # same order on every rank (same seed); each rank takes its share
+        order = bucket_batches(corpus.train_lengths, args.max_tokens, shuffle=True, seed=args.seed + e)
+        return Batches(dist.shard_batches(order, rank, world_size), lambda b: batch_of(b, corpus.train_ids))
+
+    valid_ids = corpus.valid_ids[:args.eval_sentences]
+    valid_batches = [batch_of(b, valid_ids) for b in
+                     bucket_batches([(len(s), len(t)) for s, t in valid_ids], args.max_tokens, shuffle=False)]
+    validate = Validator(model, tok, corpus.valid[:args.eval_sentences], valid_batches,
+                         label_smoothing=args.label_smoothing, autocast=autocast)
+    last_eval = {"record": None, "step": None}  # the same step on every rank; the record on rank 0 only
+
+    def evaluate_and_save(p: Place) -> None:
+        """Valid loss + greedy BLEU/chrF, then latest.pt (and best.pt). Rank 0 only; others wait."""
+        last_eval["step"] = p.step
+        if is_main:
+            record = validate(p.step, p.epoch)
+            append_metrics(metrics_path, record)
+            is_best = (record["bleu"], record["chrf"]) > (best["bleu"], best.get("chrf", -1.0))  # chrF breaks ties
+            if is_best:
+                best.update(bleu=record["bleu"], chrf=record["chrf"], step=p.step)
+            extra = {"epoch": p.epoch, "position": p.position, "seed": args.seed, "rng": rng_state(device),
+                     "best": dict(best), "metrics": record, "args": plain_args or {}}
+            kw = dict(model=model, config=config, tokenizer=tok, step=p.step, optimizer=optimizer,
+                      scheduler=scheduler, extra=extra)
+            save_checkpoint(out, name="latest", **kw)
+            if is_best:
+                save_checkpoint(out, name="best", **kw)
+            last_eval["record"] = record
+            bar.write(eval_line(record))
+        dist.barrier()
+
+    def on_log(record: dict) -> None:
+        if is_main:
+            append_metrics(metrics_path, record)
+            bar.show(record)
+
+    n_params = sum(p.numel() for p in model.parameters())
+    say(f"model: {n_params / 1e6:.2f}M parameters ({config.to_dict()}); device {device}"
+        f"{', bf16 autocast' if args.bf16 else ''}; {len(corpus.train_ids)} training pairs; "
+        f"batches of <= {args.max_tokens} tokens; budget: "
+        + " or ".join(x for x in (args.minutes and f"{args.minutes:g} min", args.steps and f"{args.steps} steps") if x))
+    if dist.is_distributed():  # under torchrun: say how many processes share the work, and how
+        say(f"distributed: {world_size} processes, backend {torch.distributed.get_backend()}, "
+            f"each batch of <= {args.max_tokens} tokens per process")
+    start = time.perf_counter()
+
+    def budget_spent(step: int) -> bool:
+        spent = (args.steps is not None and step >= args.steps) or \
+                (args.minutes is not None and time.perf_counter() - start >= args.minutes * 60)
+        return dist.any_rank(spent, device)  # all ranks stop at the same step
+
+    bar = TrainingBar(minutes=args.minutes, steps=args.steps, step=place.step, enabled=is_main)
+    meter = train(dist.wrap_ddp(model, device), optimizer, scheduler, epoch_batches, place,
+                  label_smoothing=args.label_smoothing, clip=args.clip, autocast=autocast,
+                  budget_spent=budget_spent, log_every=args.log_every, eval_every=args.eval_every,
+                  on_log=on_log, on_eval=evaluate_and_save, on_step=on_step, bar=bar)
+    bar.close()
+    if last_eval["step"] != place.step:  # the final evaluation and checkpoint, unless the last step just had them
+        evaluate_and_save(place)
+    say(f"trained {place.step} steps ({place.epoch} full epochs) in {(time.perf_counter() - start) / 60:.1f} min; "
+        f"{meter.train_tokens / max(meter.train_seconds, 1e-9):,.0f} target tokens/s in the training steps"
+        + (f" of each of {world_size} processes" if world_size > 1 else ""))
+    summary = {"steps": place.step, "epochs": place.epoch, "seconds": round(time.perf_counter() - start, 1),
+               "train_seconds": round(meter.train_seconds, 1), "valid": last_eval["record"], "best": dict(best)}
+    if is_main:
+        summary.update(final_report(model, tok, corpus, out, metrics_path, best, place.step, device, autocast, say))
+    dist.cleanup()
+    return summary
