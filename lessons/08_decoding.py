@@ -40,7 +40,8 @@ from minimt.checkpoint import load_checkpoint
 from minimt.cli import main as minimt
 from minimt.data import embedded_path, load_pairs
 from minimt.decode import greedy_decode
-from minimt.files import PROJECT_ROOT, atomic_path
+from minimt.files import PROJECT_ROOT
+from minimt.plots import save_figure
 
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
@@ -124,9 +125,7 @@ for t, (ax, cands) in enumerate(zip(axes[0], shown)):
 fig.suptitle(f"Greedy decoding of {english!r}: the 5 most likely next tokens at each step (dark = chosen)",
              fontsize=16)
 fig.tight_layout()
-with atomic_path(FIGURES / "08_greedy_steps.png") as tmp:
-    fig.savefig(tmp, format="png", bbox_inches="tight")
-plt.close(fig)
+print("saved", save_figure(fig, FIGURES / "08_greedy_steps.png"))
 
 # %% [markdown]
 # ## 2. Why the cache: the same tokens, less work
@@ -246,9 +245,7 @@ ax.set(xlabel="alpha", ylabel="log p / lp   (higher wins)",
        title="The length penalty decides between a short and a long translation")
 ax.legend(fontsize=13)
 ax.grid(alpha=0.3)
-with atomic_path(FIGURES / "08_length_penalty.png") as tmp:
-    fig.savefig(tmp, format="png", bbox_inches="tight")
-plt.close(fig)
+print("saved", save_figure(fig, FIGURES / "08_length_penalty.png"))
 
 # %% [markdown]
 # ## 4. Beam search on the real model
