@@ -19,6 +19,9 @@
 #
 # Run it as a script (`python lessons/01_data.py`) or open it as a notebook.
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** nothing: this is the first lesson (Python and a little PyTorch are enough).
+# - **Next:** lesson 02 — Tokenization: these sentences become pieces and ids.
 
 # %%
 import os

@@ -19,6 +19,9 @@
 #
 # Run it as a script (`python lessons/02_tokenization.py`) or open it as a notebook.
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 01 — the parallel corpus and `load_pairs`.
+# - **Next:** lesson 03 — Padding, attention_mask, labels with -100: ids become batch tensors.
 
 # %%
 import os

@@ -15,6 +15,9 @@
 #
 # Run it as a script (`python lessons/03_padding_masks_labels.py`) or open it as a notebook.
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 02 — the tokenizer's pieces, ids and special tokens.
+# - **Next:** lesson 04 — Attention and its three masks: where `attention_mask` goes.
 
 # %%
 import os

@@ -15,6 +15,9 @@
 #
 # Run it as a script (`python lessons/05_encoder_decoder.py`) or as a notebook.
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lessons 02–04 — ids, the padded batch, attention and its masks.
+# - **Next:** lesson 06 — The loss and -100: the logits meet the labels.
 
 # %%
 import math

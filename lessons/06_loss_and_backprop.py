@@ -15,6 +15,9 @@
 # 7. label smoothing, and the all-padding batch that would give NaN.
 #
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 05 — the logits (B,T,V) — and lesson 03's labels with -100.
+# - **Next:** lesson 07 — The training loop: this one step, thousands of times.
 
 # %%
 import math

@@ -15,6 +15,9 @@
 # A few hundred steps of a small model on the embedded corpus take a few minutes on a laptop
 # CPU; `MINIMT_FAST=1` runs 20 steps (the loss barely moves — the point is that it runs).
 # Figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 06 — the loss, backward and one optimiser step.
+# - **Next:** lesson 08 — Decoding: the trained model writes French, token by token.
 
 # %%
 import math

@@ -18,6 +18,9 @@
 # a tiny model for a few seconds, so its translations are poor — the mechanics are the same);
 # otherwise it uses `runs/minimt` (lesson 07's `minimt train`), training it first if missing.
 # Figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 07 — a trained model (teacher forcing) — and lesson 05's `decode`.
+# - **Next:** lesson 09 — Evaluation and attention maps: how good are these translations?.
 
 # %%
 import math

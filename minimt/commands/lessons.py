@@ -18,15 +18,18 @@ def run(args) -> int:
         print(f"wrote {path}")
     for path in kept:
         print(f"kept  {path} (exists; not overwritten)")
-    print(f"{len(written)} written, {len(kept)} kept in {args.out} (from {lessons_dir()}). "
-          f"Run one: python {args.out}/01_data.py, or open the .ipynb in Jupyter or VS Code.")
+    print(f"{len(written)} written, {len(kept)} kept in {args.out} (from {lessons_dir()})")
+    if args.format in ("py", "both"):
+        print(f"run one as a script: cd {args.out} && MINIMT_FAST=1 python 01_data.py")
+    if args.format in ("ipynb", "both"):
+        print(f"or as a notebook: open {args.out}/01_data.ipynb in JupyterLab or VS Code, then Run All")
     return 0
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("lessons", help="copy the lessons (scripts and/or notebooks) into a folder",
                               description=__doc__.splitlines()[0])
-    p.add_argument("--out", default="minimt-lessons", help="folder to copy into (default: ./minimt-lessons)")
+    p.add_argument("--out", default="minimt-lessons", metavar="DIR", help="folder to copy into (default: ./minimt-lessons)")
     # Checked by copy_lessons, not argparse `choices`: the same one-line error from the library and the CLI.
     p.add_argument("--format", default="both", metavar="|".join(FORMATS),
                    help="the # %%%% scripts, notebooks generated from them, or both (default: both)")
