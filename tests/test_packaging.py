@@ -6,6 +6,7 @@ otherwise. Here we build a real wheel (offline: --no-build-isolation uses the in
 setuptools), check what is inside, then unpack it — unpacking a pure-Python wheel is what
 `pip install` does with it — and use minimt from there, far from this repository.
 """
+import os
 import shutil
 import subprocess
 import sys
@@ -112,3 +113,12 @@ def test_installed_wheel_copies_its_lessons(wheel, tmp_path):
     assert result.returncode == 0, result.stderr
     assert str((site / "minimt" / "_lessons").resolve()) in result.stdout  # not this clone's lessons/
     assert sorted(p.name for p in (elsewhere / "mine").iterdir()) == LESSONS
+
+    # ...and a lesson runs from there with only the package: corpus and tokenizer come from inside it.
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(site), "MPLBACKEND": "Agg", "PYTHONNOUSERSITE": "1",
+           "MINIMT_FAST": "1", "OMP_NUM_THREADS": "1", "HOME": str(tmp_path),
+           "MINIMT_CACHE": os.environ.get("MINIMT_CACHE", str(tmp_path / "cache"))}
+    lesson = subprocess.run([sys.executable, "03_padding_masks_labels.py"], cwd=elsewhere / "mine", env=env,
+                            capture_output=True, text=True)
+    assert lesson.returncode == 0, lesson.stdout[-2000:] + lesson.stderr[-2000:]
+    assert (elsewhere / "mine" / "lessons" / "figures" / "03_input_ids.png").is_file()
