@@ -19,6 +19,9 @@
 #
 # Run it as a script (`python lessons/01_data.py`) or open it as a notebook.
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** nothing: this is the first lesson (Python and a little PyTorch are enough).
+# - **Next:** lesson 02 — Tokenization: these sentences become pieces and ids.
 
 # %%
 import os
@@ -36,7 +39,8 @@ import matplotlib.pyplot as plt
 
 from minimt.data import embedded_path, load_pairs
 from minimt.errors import MinimtError
-from minimt.files import atomic_path, cache_dir
+from minimt.files import cache_dir
+from minimt.plots import save_figure
 
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
@@ -125,10 +129,7 @@ right.text(0.97, 0.05, f"French longer in {longer:.0%} of pairs", transform=righ
            ha="right")
 right.legend(loc="upper left")
 fig.tight_layout()
-with atomic_path(FIGURES / "01_sentence_lengths.png") as tmp:
-    fig.savefig(tmp, dpi=120)
-print("saved", FIGURES / "01_sentence_lengths.png")
-plt.close(fig)
+print("saved", save_figure(fig, FIGURES / "01_sentence_lengths.png", dpi=120))
 
 # %% [markdown]
 # ## 3. Why valid and test share no English sentence with train

@@ -19,6 +19,9 @@
 #
 # Run it as a script (`python lessons/02_tokenization.py`) or open it as a notebook.
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 01 — the parallel corpus and `load_pairs`.
+# - **Next:** lesson 03 — Padding, attention_mask, labels with -100: ids become batch tensors.
 
 # %%
 import os
@@ -35,7 +38,7 @@ import matplotlib.pyplot as plt
 
 from minimt.data import embedded_path, load_pairs
 from minimt.errors import MinimtError
-from minimt.files import atomic_path
+from minimt.plots import save_figure
 from minimt.tokenizer import Tokenizer
 
 FAST = os.environ.get("MINIMT_FAST") == "1"
@@ -248,10 +251,7 @@ ax2.set_ylabel("% of pieces seen < 10 times", color="tab:red")
 ax.minorticks_off()
 ax.set_xticks(xs, [f"{x:,}" for x in xs])
 fig.tight_layout()
-with atomic_path(FIGURES / "02_vocab_size.png") as tmp:
-    fig.savefig(tmp, dpi=120)
-print("saved", FIGURES / "02_vocab_size.png")
-plt.close(fig)
+print("saved", save_figure(fig, FIGURES / "02_vocab_size.png", dpi=120))
 
 # %% [markdown]
 # Read the plot from left to right: sentences shrink quickly at first, then hardly at all,

@@ -15,6 +15,9 @@
 #
 # Run it as a script (`python lessons/03_padding_masks_labels.py`) or open it as a notebook.
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 02 — the tokenizer's pieces, ids and special tokens.
+# - **Next:** lesson 04 — Attention and its three masks: where `attention_mask` goes.
 
 # %%
 import os
@@ -33,7 +36,6 @@ import torch.nn.functional as F
 from minimt import plots
 from minimt.batch import IGNORE_INDEX, bucket_batches, make_batch, padding_fraction, shift_right
 from minimt.data import embedded_path, load_pairs
-from minimt.files import atomic_path
 from minimt.tokenizer import Tokenizer
 
 FAST = os.environ.get("MINIMT_FAST") == "1"
@@ -239,10 +241,7 @@ ax.set(xlabel="max_tokens (padded positions per batch)", ylabel="% of positions 
        title=f"Padding: random vs length-bucketed batches ({len(corpus):,} pairs)")
 ax.legend(loc="upper center", ncol=2)
 fig.tight_layout()
-with atomic_path(FIGURES / "03_padding_fraction.png") as tmp:
-    fig.savefig(tmp, dpi=120)
-print("saved", FIGURES / "03_padding_fraction.png")
-plt.close(fig)
+print("saved", plots.save_figure(fig, FIGURES / "03_padding_fraction.png", dpi=120))
 
 # %% [markdown]
 # The same batch, in one command, for any pair you like:

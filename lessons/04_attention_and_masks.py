@@ -16,6 +16,9 @@
 #
 # Run it as a script (`python lessons/04_attention_and_masks.py`) or as a notebook.
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 03 — the padded batch and its `attention_mask`.
+# - **Next:** lesson 05 — The encoder–decoder: attention layers become a translation model.
 
 # %%
 import math

@@ -15,6 +15,9 @@
 #
 # Run it as a script (`python lessons/05_encoder_decoder.py`) or as a notebook.
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lessons 02–04 — ids, the padded batch, attention and its masks.
+# - **Next:** lesson 06 — The loss and -100: the logits meet the labels.
 
 # %%
 import math
@@ -32,7 +35,6 @@ import torch
 from minimt import plots
 from minimt.attention import decoder_self_mask, padding_mask
 from minimt.batch import make_batch
-from minimt.files import atomic_path
 from minimt.model import ModelConfig, Transformer
 from minimt.tokenizer import Tokenizer
 
@@ -127,10 +129,7 @@ ax2.set_xticks(range(S), src_pieces[0], rotation=45, ha="right")
 ax2.set_ylim(0, 1.3 * norms.max().item())
 ax2.set(ylabel="vector length", title="Sentence 0: token vs position, same order")
 ax2.legend(loc="upper center", ncol=2, fontsize=11)
-with atomic_path(FIGURES / "05_positions.png") as tmp:
-    fig.savefig(tmp, dpi=100)
-plt.close(fig)
-print("saved", FIGURES / "05_positions.png")
+print("saved", plots.save_figure(fig, FIGURES / "05_positions.png", dpi=100))
 
 # %% [markdown]
 # ## 3. The encoder

@@ -15,6 +15,9 @@
 # 7. label smoothing, and the all-padding batch that would give NaN.
 #
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 05 — the logits (B,T,V) — and lesson 03's labels with -100.
+# - **Next:** lesson 07 — The training loop: this one step, thousands of times.
 
 # %%
 import math
@@ -32,7 +35,6 @@ import torch.nn.functional as F
 
 from minimt import plots
 from minimt.batch import IGNORE_INDEX, make_batch
-from minimt.files import atomic_path
 from minimt.loss import cross_entropy_by_hand, cross_entropy_loss, per_token_loss
 from minimt.model import ModelConfig, Transformer
 from minimt.tokenizer import Tokenizer
@@ -194,10 +196,7 @@ ax.set(xticks=range(T), yticks=range(B), xlabel="label position t", ylabel="sent
        title=f"‖d loss / d logits‖ per position: ≈ 1/N = 1/{n_real} where real, exactly 0 at -100")
 fig.colorbar(im, ax=ax, label="gradient size")
 fig.tight_layout()
-with atomic_path(FIGURES / "06_logit_gradients.png") as tmp:
-    fig.savefig(tmp, dpi=100)
-plt.close(fig)
-print("saved", FIGURES / "06_logit_gradients.png")
+print("saved", plots.save_figure(fig, FIGURES / "06_logit_gradients.png", dpi=100))
 
 # %% [markdown]
 # ## 7. One optimiser step

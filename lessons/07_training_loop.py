@@ -15,6 +15,9 @@
 # A few hundred steps of a small model on the embedded corpus take a few minutes on a laptop
 # CPU; `MINIMT_FAST=1` runs 20 steps (the loss barely moves — the point is that it runs).
 # Figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 06 — the loss, backward and one optimiser step.
+# - **Next:** lesson 08 — Decoding: the trained model writes French, token by token.
 
 # %%
 import math
@@ -35,9 +38,9 @@ import torch
 from minimt.batch import bucket_batches, make_batch
 from minimt.checkpoint import load_checkpoint, save_checkpoint
 from minimt.data import embedded_path, load_pairs
-from minimt.files import atomic_path
 from minimt.loss import cross_entropy_loss
 from minimt.model import ModelConfig, Transformer
+from minimt.plots import save_figure
 from minimt.schedule import inverse_sqrt_factor, make_optimizer, make_scheduler
 from minimt.tokenizer import Tokenizer
 
@@ -109,10 +112,7 @@ ax.axvline(WARMUP, color="grey", ls="--", label=f"end of warmup (step {WARMUP})"
 ax.set(xlabel="optimiser step", ylabel="learning rate", title="Linear warmup, then 1/√step decay")
 ax.legend()
 fig.tight_layout()
-with atomic_path(FIGURES / "07_lr_schedule.png") as tmp:
-    fig.savefig(tmp, dpi=100)
-plt.close(fig)
-print("saved", FIGURES / "07_lr_schedule.png")
+print("saved", save_figure(fig, FIGURES / "07_lr_schedule.png", dpi=100))
 
 # %% [markdown]
 # ## 3. The loop
@@ -197,10 +197,7 @@ ax2.axhline(1.0, color="grey", ls="--", label="clip at 1.0")
 ax2.set(xlabel="step", ylabel="‖gradient‖ before clipping", title="Gradient norm")
 ax2.legend()
 fig.tight_layout()
-with atomic_path(FIGURES / "07_loss_curve.png") as tmp:
-    fig.savefig(tmp, dpi=100)
-plt.close(fig)
-print("saved", FIGURES / "07_loss_curve.png")
+print("saved", save_figure(fig, FIGURES / "07_loss_curve.png", dpi=100))
 assert all(math.isfinite(x) for x in history["loss"])
 
 # %% [markdown]

@@ -18,6 +18,9 @@
 # a tiny model for a few seconds, so its translations are poor — the mechanics are the same);
 # otherwise it uses `runs/minimt` (lesson 07's `minimt train`), training it first if missing.
 # Figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 07 — a trained model (teacher forcing) — and lesson 05's `decode`.
+# - **Next:** lesson 09 — Evaluation and attention maps: how good are these translations?.
 
 # %%
 import math
@@ -40,7 +43,8 @@ from minimt.checkpoint import load_checkpoint
 from minimt.commands import main as minimt
 from minimt.data import embedded_path, load_pairs
 from minimt.decode import greedy_decode
-from minimt.files import PROJECT_ROOT, atomic_path
+from minimt.files import PROJECT_ROOT
+from minimt.plots import save_figure
 
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
@@ -124,9 +128,7 @@ for t, (ax, cands) in enumerate(zip(axes[0], shown)):
 fig.suptitle(f"Greedy decoding of {english!r}: the 5 most likely next tokens at each step (dark = chosen)",
              fontsize=16)
 fig.tight_layout()
-with atomic_path(FIGURES / "08_greedy_steps.png") as tmp:
-    fig.savefig(tmp, format="png", bbox_inches="tight")
-plt.close(fig)
+print("saved", save_figure(fig, FIGURES / "08_greedy_steps.png"))
 
 # %% [markdown]
 # ## 2. Why the cache: the same tokens, less work
@@ -246,9 +248,7 @@ ax.set(xlabel="alpha", ylabel="log p / lp   (higher wins)",
        title="The length penalty decides between a short and a long translation")
 ax.legend(fontsize=13)
 ax.grid(alpha=0.3)
-with atomic_path(FIGURES / "08_length_penalty.png") as tmp:
-    fig.savefig(tmp, format="png", bbox_inches="tight")
-plt.close(fig)
+print("saved", save_figure(fig, FIGURES / "08_length_penalty.png"))
 
 # %% [markdown]
 # ## 4. Beam search on the real model

@@ -12,6 +12,9 @@
 # `MINIMT_FAST=1` trains a tiny model for a few seconds (scores near 0, same mechanics);
 # otherwise this uses `runs/minimt`, training it first if missing. Figures go to
 # `$MINIMT_FIGURES` (default `lessons/figures`).
+#
+# - **Builds on:** lesson 08 — greedy and beam translations.
+# - **Next:** the exercises (`minimt exercises list`), then `minimt train` on real data (README: Real data).
 
 # %%
 import os

@@ -6,6 +6,7 @@ otherwise. Here we build a real wheel (offline: --no-build-isolation uses the in
 setuptools), check what is inside, then unpack it — unpacking a pure-Python wheel is what
 `pip install` does with it — and use minimt from there, far from this repository.
 """
+import os
 import shutil
 import subprocess
 import sys
@@ -35,9 +36,9 @@ def wheel(tmp_path_factory) -> Path:
     src = tmp_path_factory.mktemp("src")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(PROJECT_ROOT / name, src / name)
-    for name in ("minimt", "data"):
+    for name in ("minimt", "data", "lessons"):
         shutil.copytree(PROJECT_ROOT / name, src / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "figures"))
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
@@ -95,3 +96,29 @@ def test_installed_wheel_loads_its_corpus_and_refuses_to_rewrite_it(wheel, tmp_p
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1 and "--out DIR" in result.stderr, result.stderr
     assert sorted(p.name for p in (site / "minimt" / "_corpus").iterdir()) == before
+
+
+LESSONS = sorted(p.name for p in (PROJECT_ROOT / "lessons").glob("[0-9][0-9]_*.py"))
+
+
+def test_installed_wheel_copies_its_lessons(wheel, tmp_path):
+    # `pip install minimt` then `minimt lessons`: the lessons come from inside the package.
+    site, elsewhere = tmp_path / "site-packages", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(site)
+        for name in LESSONS:
+            assert z.read(f"minimt/_lessons/{name}") == (PROJECT_ROOT / "lessons" / name).read_bytes()
+    result = run_installed(site, elsewhere, "-m", "minimt.commands.lessons", "--out", "mine", "--format", "py")
+    assert result.returncode == 0, result.stderr
+    assert str((site / "minimt" / "_lessons").resolve()) in result.stdout  # not this clone's lessons/
+    assert sorted(p.name for p in (elsewhere / "mine").iterdir()) == LESSONS
+
+    # ...and a lesson runs from there with only the package: corpus and tokenizer come from inside it.
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(site), "MPLBACKEND": "Agg", "PYTHONNOUSERSITE": "1",
+           "MINIMT_FAST": "1", "OMP_NUM_THREADS": "1", "HOME": str(tmp_path),
+           "MINIMT_CACHE": os.environ.get("MINIMT_CACHE", str(tmp_path / "cache"))}
+    lesson = subprocess.run([sys.executable, "03_padding_masks_labels.py"], cwd=elsewhere / "mine", env=env,
+                            capture_output=True, text=True)
+    assert lesson.returncode == 0, lesson.stdout[-2000:] + lesson.stderr[-2000:]
+    assert (elsewhere / "mine" / "lessons" / "figures" / "03_input_ids.png").is_file()

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "minimt.commands.evaluate",   # minimt evaluate
     "minimt.commands.plot",       # minimt plot attention | curves
     "minimt.exercises.cli",       # minimt exercises list | start | check
+    "minimt.commands.lessons",    # minimt lessons [--out DIR] [--format py|ipynb|both]
 ]
 
 

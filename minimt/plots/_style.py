@@ -1,4 +1,5 @@
-"""What every picture shares: the slide-sized style, lazy pyplot, atomic saving, and input/label helpers.
+"""What every picture shares: the slide-sized style, lazy pyplot, atomic saving (shown inline in a
+notebook), and input/label helpers.
 
 Not a lesson of its own: every module of `minimt.plots` draws with these, so a learner sees one look
 everywhere. pyplot is imported lazily (`_plt`), so importing `minimt.plots` costs nothing.
@@ -32,12 +33,37 @@ def _close(fig) -> None:
     _plt().close(fig)
 
 
-def _save(fig, path) -> Path:
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (JupyterLab, classic notebook, VS Code's notebook and its `# %%`
+    window all run ipykernel); False in a plain script or a terminal IPython, which can't show a PNG.
+
+    IPython is only looked up if something already imported it: a script never pays for it."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
+
+
+def save_figure(fig, path, **savefig_kwargs) -> Path:
+    """Save ``fig`` as a PNG atomically, show that PNG as the cell's output in a notebook, close ``fig``.
+
+    Every picture minimt draws ends here, and the lessons' own matplotlib figures too, so a notebook
+    shows each picture once, inline, and a script only writes files. What the notebook shows is the
+    file's bytes, not a re-render: the picture on screen is the one on disk. Closing matters twice:
+    pyplot keeps every open figure alive (memory), and a notebook would draw it a second time.
+    """
     path = Path(path)
+    savefig_kwargs = {"format": "png", "bbox_inches": "tight", "facecolor": "white", **savefig_kwargs}
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", bbox_inches="tight", facecolor="white")
+        fig.savefig(tmp, **savefig_kwargs)
+    if in_notebook():
+        from IPython.display import Image, display
+        display(Image(data=path.read_bytes(), format="png"))
     _close(fig)
     return path
+
+
+def _save(fig, path) -> Path:
+    return save_figure(fig, path)
 
 
 def _rows(x) -> list[list]:
