@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +83,29 @@ def test_a_signal_is_named(tmp_path):
     result, _ = check_in_subprocess(3, f, timeout=60)
     assert result.status == "crashed" and "killed by SIGSEGV" in result.message, result
     assert "segmentation fault" in result.message
+
+
+def test_what_their_code_leaves_running_is_stopped(tmp_path):
+    f = _student(tmp_path, "import subprocess\n\n" + MAKE_LABELS +
+                 "    p = subprocess.Popen(['sleep', '60'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+                 "    print('child', p.pid, flush=True)\n    return []\n")
+    result, printed = check_in_subprocess(3, f, timeout=60)
+    assert result.status == "failed", result
+    pid = int(printed.split("child ", 1)[1].split()[0])
+    for _ in range(50):  # SIGKILL is delivered asynchronously
+        if not _running(pid):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"pid {pid}, started by the student's code, still runs after the check")
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a killed orphan waits as a zombie until init reaps it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
 
 
 def _cli(argv):

@@ -70,6 +70,7 @@ def check_in_subprocess(number: int, path: Path, timeout: float = DEFAULT_TIMEOU
                           f"no answer after {timeout:g} s: is there a loop that never ends? "
                           "(a decoding loop must stop at EOS or at max_len; raise the limit with --timeout)"
                           ), _text(printed)
+        _kill_group(proc)  # what their code started and left running (a check is over when it answers)
         printed = _text(printed)
         if out_json.exists():
             return Result(**json.loads(out_json.read_text(encoding="utf-8"))), printed
@@ -99,7 +100,9 @@ def _memory_message(memory_gb: float, what: str) -> str:
 def _kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)  # the group we created with start_new_session (POSIX)
-    except (AttributeError, ProcessLookupError, PermissionError):
+    except ProcessLookupError:
+        pass  # nothing left in the group
+    except (AttributeError, PermissionError):
         proc.kill()
 
 
