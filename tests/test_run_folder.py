@@ -189,3 +189,81 @@ def test_previous_handlers_come_back():
     with StopRequest(quiet=True) as stop:
         assert signal.getsignal(signal.SIGINT) != before and not stop
     assert signal.getsignal(signal.SIGINT) == before
+
+
+# ---------------------------------------------------------------- the whole pattern, on a toy training loop
+
+TRAIN = textwrap.dedent("""
+    import sys, time
+    import torch
+    from pathlib import Path
+    from minimt.checkpoint import read_checkpoint_file
+    from minimt.errors import MinimtError
+    from minimt.files import atomic_path
+    from minimt.runtime.run_folder import (STOPPED_EXIT_STATUS, RunLock, StopRequest, how_to_resume,
+                                           refuse_to_overwrite)
+    out, steps, resume, step_s = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "resume", float(sys.argv[4])
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = torch.nn.Linear(4, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)  # momentum: state a resume must restore
+    def save(step):
+        with atomic_path(out / "latest.pt") as tmp:
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, tmp)
+    try:
+        refuse_to_overwrite(out, resume, overwrite=False)
+        with RunLock(out), StopRequest(quiet=True) as stop:
+            start = 0
+            if resume:
+                ckpt = read_checkpoint_file(out / "latest.pt")
+                model.load_state_dict(ckpt["model"]); opt.load_state_dict(ckpt["opt"]); start = ckpt["step"]
+            for step in range(start + 1, steps + 1):
+                g = torch.Generator().manual_seed(step)  # the data of step N does not depend on history
+                x, y = torch.randn(8, 4, generator=g), torch.randn(8, 1, generator=g)
+                time.sleep(step_s)  # the signal lands here, mid-step
+                loss = torch.nn.functional.mse_loss(model(x), y)
+                opt.zero_grad(); loss.backward(); opt.step()
+                with open(out / "losses.txt", "a") as f:
+                    f.write(f"{step} {loss.item()!r}\\n")
+                print(f"step {step} done", flush=True)
+                if stop:
+                    save(step)
+                    print(how_to_resume(out, step), flush=True)
+                    sys.exit(STOPPED_EXIT_STATUS)
+            save(steps)
+    except MinimtError as e:
+        print(e, flush=True)
+        sys.exit(2)
+""")
+
+
+def _train(folder: Path, steps: int, resume: bool, step_s: float = 0.0) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", TRAIN, str(folder), str(steps),
+                             "resume" if resume else "new", str(step_s)], stdout=subprocess.PIPE, text=True)
+
+
+def test_ctrl_c_then_resume_gives_the_losses_of_an_uninterrupted_run(tmp_path):
+    whole, split = tmp_path / "whole", tmp_path / "split"
+    whole.mkdir(), split.mkdir()
+    run = _train(whole, 12, resume=False)
+    run.communicate(timeout=60)
+    assert run.returncode == 0
+
+    run = _train(split, 12, resume=False, step_s=0.3)
+    for line in run.stdout:
+        if line.strip() == "step 4 done":
+            break
+    run.send_signal(signal.SIGINT)  # during step 5 (or later, on a busy machine): that step is finished, kept
+    out, _ = run.communicate(timeout=60)
+    assert run.returncode == 130, out
+    stopped = int(out.split("stopped at step ", 1)[1].split(";")[0])
+    assert 5 <= stopped < 12 and len((split / "losses.txt").read_text().splitlines()) == stopped
+
+    again = _train(split, 12, resume=False)  # the trained run is not overwritten by accident
+    assert again.communicate(timeout=60)[0].count("--resume") == 1 and again.returncode == 2
+
+    run = _train(split, 12, resume=True)
+    run.communicate(timeout=60)
+    assert run.returncode == 0
+    want = (whole / "losses.txt").read_text().splitlines()
+    assert len(want) == 12 and (split / "losses.txt").read_text().splitlines() == want  # bit for bit

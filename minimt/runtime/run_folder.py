@@ -124,7 +124,8 @@ class RunLock:
 
     The lock is held on an open file (``out_dir/.lock``, which holds the pid), so it lasts exactly
     as long as the process: no cleanup is needed after a crash or ``kill -9``. A second process
-    gets MinimtError naming the first one's pid at once (it never waits).
+    gets MinimtError naming the first one's pid at once (it never waits). Under torchrun take it on
+    rank 0 only (the rank that writes), or rank 1 is refused by rank 0's lock.
     ``reclaimed_from`` is the pid of a dead run whose lock file was found and taken over, else None.
     """
 
@@ -134,9 +135,11 @@ class RunLock:
         self.reclaimed_from: int | None = None
 
     def __enter__(self) -> "RunLock":
-        import fcntl  # POSIX only; imported here so the module still imports on Windows
-
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # Windows has no flock: there, one run per folder is up to the user
+            return self
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by exec'd children
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -176,7 +179,11 @@ class StopRequest:
     saves and exits. The second one raises KeyboardInterrupt at once.
 
     Outside the main thread Python cannot install signal handlers: then this does nothing and
-    Ctrl-C behaves as usual. The previous handlers come back on exit."""
+    Ctrl-C behaves as usual. The previous handlers come back on exit.
+
+    Under torchrun every rank gets the signal, but not necessarily before the same step: agree
+    first (all_reduce the flag with MAX after each step) or the ranks that go on wait forever in
+    their next collective for the ones that stopped."""
 
     def __init__(self, signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM), quiet: bool = False):
         self.signals = signals
