@@ -36,11 +36,11 @@ DEFAULT_MEMORY_GB = 2.0  # every exercise needs a few MB above the grader itself
 _OUT_OF_MEMORY = ("MemoryError", "can't allocate memory", "Cannot allocate memory", "std::bad_alloc",
                   "out of memory")
 
-_SIGNALS = {  # what a student should read for the usual ways a process is killed
-    signal.SIGSEGV: "a segmentation fault: C code (an extension, or ctypes) read memory it must not",
-    signal.SIGABRT: "an abort: a C/C++ library gave up (often after running out of memory)",
-    signal.SIGKILL: "SIGKILL: killed by the system (out of memory?) or by hand",
-    signal.SIGBUS: "a bus error: C code read memory it must not",
+_SIGNALS = {  # the usual ways a process is killed, by name (not every signal exists on Windows)
+    "SIGSEGV": "a segmentation fault: C code (an extension, or ctypes) read memory it must not",
+    "SIGBUS": "a bus error: C code read memory it must not",
+    "SIGABRT": "an abort: a C/C++ library gave up (often after running out of memory)",
+    "SIGKILL": "killed by the system (out of memory?) or by hand",
 }
 
 
@@ -83,7 +83,7 @@ def _crashed(number: int, returncode: int, printed: str, memory_gb: float | None
         return Result(number, "memory", _memory_message(memory_gb, "Python stopped while out of memory"))
     if returncode < 0:
         sig = signal.Signals(-returncode)
-        how = _SIGNALS.get(sig, sig.name)
+        how = _SIGNALS.get(sig.name, "a signal your code or the system sent")
         return Result(number, "crashed", f"Python was killed by {sig.name} before the check finished: {how}")
     return Result(number, "crashed",
                   f"Python stopped before the check finished (exit status {returncode}): "
