@@ -183,7 +183,7 @@ def test_a_syntax_error_is_one_message_and_a_nonzero_exit(tmp_path, capsys):
 @pytest.fixture
 def in_process(monkeypatch):
     """`check` grades in this process (the subprocess path is tested above)."""
-    monkeypatch.setattr(ex_cli, "check_in_subprocess", lambda n, path, timeout: (grade_file(n, path), ""))
+    monkeypatch.setattr(ex_cli, "check_in_subprocess", lambda n, path, timeout, memory=None: (grade_file(n, path), ""))
 
 
 def test_start_copies_the_stub_and_never_overwrites(tmp_path, capsys):
@@ -259,6 +259,7 @@ def test_prove_shows_which_proof_a_switch_breaks(capsys):
     (["check", "3", "no/such/file.py"], "no such file"),
     (["check", "4"], "not started yet"),
     (["check", "3", "--timeout", "0"], "--timeout 0"),
+    (["check", "3", "--memory", "0"], "--memory 0: must be a positive number of GB"),
     (["check", "--all"], "no started exercise"),
     (["prove", "--break", "nope"], "unknown switch"),
 ])

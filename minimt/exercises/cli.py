@@ -2,7 +2,7 @@
 
     minimt exercises list                      the ladder, with your status per exercise
     minimt exercises start 3                   copy exercise 3's stub into ./minimt-exercises/
-    minimt exercises check 3 [FILE] [--hint]   grade your file (in a subprocess, with a timeout)
+    minimt exercises check 3 [FILE] [--hint]   grade your file (in a subprocess: time and memory limits)
     minimt exercises check --all               grade every exercise you started; a summary table
     minimt exercises hint 3                    the hints, without grading
     minimt exercises prove [--break SWITCH]    run the four proofs, optionally with a planted bug
@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import MinimtError
 from ..files import atomic_write_text
 from .catalog import BY_NUMBER, EXERCISES, Exercise
-from .runner import DEFAULT_TIMEOUT, check_in_subprocess
+from .runner import DEFAULT_MEMORY_GB, DEFAULT_TIMEOUT, check_in_subprocess
 
 PROGRESS = ".progress.json"
 
@@ -53,6 +53,8 @@ def register(sub) -> None:
     q.add_argument("--hint", action="store_true", help="also print the exercise's hints")
     q.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help=f"seconds before your code is stopped (default {DEFAULT_TIMEOUT:g})")
+    q.add_argument("--memory", metavar="GB", type=float, default=DEFAULT_MEMORY_GB,
+                   help=f"memory your code may use, in GB, on top of the grader's (default {DEFAULT_MEMORY_GB:g})")
     q = add("hint", "print an exercise's hints", run_hint)
     q.add_argument("number")
     q = add("show", "print an exercise's task (its stub); --solutions prints the reference solution", run_show)
@@ -157,6 +159,9 @@ def _resolve_file(ex: Exercise, args) -> Path:
 def run_check(args) -> int:
     if args.timeout <= 0:
         raise MinimtError(f"--timeout {args.timeout:g}: must be a positive number of seconds")
+    if not args.memory > 0:  # also refuses nan
+        raise MinimtError(f"--memory {args.memory:g}: must be a positive number of GB "
+                          f"(default {DEFAULT_MEMORY_GB:g})")
     if args.all:
         if args.number or args.file:
             raise MinimtError("--all checks every started exercise: give no exercise number with it")
@@ -166,13 +171,14 @@ def run_check(args) -> int:
     ex = exercise(args.number)
     path = _resolve_file(ex, args)
     print(f"exercise {ex.number} — {ex.title}  ({path})")
-    result, printed = check_in_subprocess(ex.number, path, args.timeout)
+    result, printed = check_in_subprocess(ex.number, path, args.timeout, args.memory)
     if path.parent.resolve() == Path(args.dir).resolve():
         save_result(path.parent, ex, path, result.status)
     if result.passed:
         print(f"PASS  {result.message}")
     else:
-        label = {"failed": "FAIL", "not done": "NOT DONE"}.get(result.status, result.status.upper())
+        labels = {"failed": "FAIL", "not done": "NOT DONE", "memory": "TOO MUCH MEMORY"}
+        label = labels.get(result.status, result.status.upper())
         print(f"{label}  {result.message}")
         if printed.strip():
             tail = printed.rstrip().splitlines()[-15:]
@@ -191,7 +197,7 @@ def _check_all(args) -> int:
         raise MinimtError(f"{folder}: no started exercise here — run `minimt exercises start 1` first")
     with ThreadPoolExecutor(max_workers=2) as pool:  # each check is its own process
         results = dict(zip(started, pool.map(
-            lambda ex: check_in_subprocess(ex.number, folder / ex.filename, args.timeout)[0], started)))
+            lambda ex: check_in_subprocess(ex.number, folder / ex.filename, args.timeout, args.memory)[0], started)))
     print(f"{'#':>2}  {'exercise':<48} result")
     for ex in EXERCISES:
         if ex in results:
