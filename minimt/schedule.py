@@ -11,7 +11,15 @@ noisy; big steps then can wreck a fresh model), then decays as 1/sqrt(step):
     lr(step) = peak * min(step / warmup, sqrt(warmup / step))        (step counted from 1)
 
 Both branches equal ``peak`` at step == warmup. The decay never reaches 0, so training can
-be stopped (or resumed) at any time — useful with a minutes budget.
+be stopped (or resumed) at any time.
+
+When the budget is known in advance (``--steps N``, or ``--minutes M`` measured on the clock),
+a run does better by spending it all: warmup, then the peak rate held, then a linear decay to 0
+that ends exactly when the budget does (warmup-stable-decay; work on budgeted training finds it
+beats inverse-sqrt and step schedules at a fixed budget). ``progress`` is the fraction of the
+budget spent, in [0, 1]:
+
+    lr = peak * min(step / warmup, 1, (1 - progress) / decay_fraction)
 """
 from __future__ import annotations
 
@@ -41,6 +49,25 @@ def make_optimizer(model: torch.nn.Module, *, lr: float, weight_decay: float = 0
         return torch.optim.AdamW(groups, lr=lr, betas=betas, eps=eps)
 
 
-def make_scheduler(optimizer: torch.optim.Optimizer, *, warmup: int) -> torch.optim.lr_scheduler.LambdaLR:
-    """Linear warmup then inverse-sqrt decay; call ``scheduler.step()`` after each optimiser step."""
+def budget_factor(step: int, warmup: int, progress: float, decay_fraction: float) -> float:
+    """Multiplier of the peak lr for step ``step`` (0-based) when ``progress`` of the budget is spent."""
+    s = step + 1
+    rise = s / warmup if warmup > 0 else 1.0
+    fall = max(0.0, 1.0 - progress) / decay_fraction if decay_fraction > 0 else 1.0
+    return min(rise, 1.0, fall)
+
+
+def make_scheduler(optimizer: torch.optim.Optimizer, *, warmup: int, total_steps: int | None = None,
+                   progress=None, decay_fraction: float = 0.2) -> torch.optim.lr_scheduler.LambdaLR:
+    """The learning-rate schedule; call ``scheduler.step()`` after each optimiser step.
+
+    Without a budget: linear warmup then inverse-sqrt decay. With ``total_steps``: warmup, hold,
+    then decay to 0 at the last step. With ``progress`` (a function returning the fraction of a
+    time budget spent, 0..1): the same, measured on the clock."""
+    if total_steps is not None:
+        return torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda step: budget_factor(step, warmup, step / total_steps, decay_fraction))
+    if progress is not None:
+        return torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda step: budget_factor(step, warmup, progress(), decay_fraction))
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: inverse_sqrt_factor(step, warmup))

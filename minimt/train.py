@@ -69,14 +69,14 @@ class Place:
 
 def train(model, optimizer, scheduler, epoch_batches: Callable[[int], list], place: Place, *,
           label_smoothing: float, clip: float, autocast, budget_spent: Callable[[int], bool],
-          log_every: int, eval_every: int, on_log: Callable[[dict], None],
+          log_every: int, eval_due: Callable[[int], bool], on_log: Callable[[dict], None],
           on_eval: Callable[[Place], None], on_step: Callable[[int, float], None] | None = None,
           bar=None) -> Meter:
     """Train from ``place`` until ``budget_spent(step)``; ``place`` is updated as it goes.
 
     ``epoch_batches(e)`` gives epoch e's batches (on the device, in a seeded order).
     ``on_log(record)`` gets a metrics line every ``log_every`` steps (and the last, partial
-    window); ``on_eval(place)`` is called every ``eval_every`` steps; ``on_step(step, loss)``
+    window); ``on_eval(place)`` is called after each step where ``eval_due(step)``; ``on_step(step, loss)``
     after every step (tests interrupt a run with it). Returns the meter (tokens, seconds).
     """
     meter, start = Meter(), time.perf_counter()
@@ -102,7 +102,7 @@ def train(model, optimizer, scheduler, epoch_batches: Callable[[int], list], pla
             bar.advance(place.step)
         if on_step is not None:
             on_step(place.step, loss)
-        if place.step % eval_every == 0:
+        if eval_due(place.step):
             on_eval(place)
     if meter.steps:  # the last, partial logging window
         on_log(meter.record(step=place.step, epoch=place.epoch, lr=lr, elapsed=time.perf_counter() - start))

@@ -69,7 +69,9 @@ def test_resume_after_a_kill_equals_an_uninterrupted_run(corpus, tmp_path):
 
 
 def test_resume_from_a_finished_run_continues_to_a_larger_budget(corpus, tmp_path):
-    common = ["--data", str(corpus), "--eval-every", "100", *TINY_MODEL]
+    # inverse-sqrt: a schedule that does not depend on the budget (the default decays to 0 at
+    # the budget's end, so a 7-step run and a 14-step run have different learning rates)
+    common = ["--data", str(corpus), "--eval-every", "100", "--schedule", "inverse-sqrt", *TINY_MODEL]
     run_train([*common, "--steps", "14", "--out", str(tmp_path / "straight")])
     run_train([*common, "--steps", "7", "--out", str(tmp_path / "two")])
     run_train([*common, "--steps", "14", "--out", str(tmp_path / "two"), "--resume"])
@@ -80,6 +82,108 @@ def test_minutes_budget_stops_the_run(corpus, tmp_path):
     summary = run_train(["--data", str(corpus), "--minutes", "0.02", "--out", str(tmp_path), *TINY_MODEL])
     assert summary["steps"] >= 1 and summary["train_seconds"] <= 1.2 + 0.5  # 0.02 min = 1.2 s
     assert train_losses(tmp_path)[-1][0] == summary["steps"]
+
+
+def test_minutes_budget_evaluates_each_quarter_and_decays_to_zero(corpus, tmp_path):
+    run_train(["--data", str(corpus), "--minutes", "0.1", "--out", str(tmp_path), *TINY_MODEL])
+    records = read_metrics(tmp_path)
+    evals = [r["step"] for r in records if "valid_loss" in r]
+    assert len(evals) >= 3 and evals == sorted(set(evals))  # not only at the end
+    lrs = [r["lr"] for r in records if "lr" in r]
+    assert max(lrs) == pytest.approx(3e-3, rel=0.05) and lrs[-1] < 0.5 * max(lrs)  # held, then decayed
+
+
+def test_budget_schedule_holds_then_ends_at_zero():
+    from minimt.schedule import budget_factor
+    f = [budget_factor(s, 10, s / 100, 0.2) for s in range(100)]
+    assert f[0] == pytest.approx(0.1) and f[9] == 1.0 and f[50] == 1.0  # warmup, then the peak held
+    assert f[80] == pytest.approx(1.0) and f[90] == pytest.approx(0.5) and f[99] == pytest.approx(0.05)
+    assert all(a >= b for a, b in zip(f[10:], f[11:]))  # never rises again
+
+
+# ---------------------------------------------------------------- nothing lost
+
+def test_a_second_run_does_not_overwrite_a_trained_model(corpus, tmp_path, capsys):
+    common = ["train", "--data", str(corpus), "--steps", "3", "--out", str(tmp_path / "A"), *TINY_MODEL]
+    assert cli_main(common) == 0
+    before = (tmp_path / "A" / "latest.pt").read_bytes()
+    capsys.readouterr()
+    assert cli_main([*common, "--seed", "7"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--resume" in err and "--out" in err and "--overwrite" in err, err
+    assert (tmp_path / "A" / "latest.pt").read_bytes() == before  # untouched
+    assert cli_main([*common, "--seed", "7", "--overwrite"]) == 0
+    assert (tmp_path / "A" / "latest.pt").read_bytes() != before
+
+
+def test_default_folder_moves_on_instead_of_overwriting(corpus, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    common = ["train", "--data", str(corpus), "--steps", "2", *TINY_MODEL]
+    assert cli_main(common) == 0 and cli_main(common) == 0
+    assert (tmp_path / "runs" / "minimt" / "latest.pt").is_file()
+    assert (tmp_path / "runs" / "minimt-2" / "latest.pt").is_file()
+    assert "run folder: runs/minimt-2" in capsys.readouterr().err
+    assert cli_main([*common[:-len(TINY_MODEL)], "--resume", "--steps", "4", *TINY_MODEL]) == 0  # the newest run
+    assert max(s for s, _ in train_losses(tmp_path / "runs" / "minimt-2")) == 4
+
+
+def test_a_folder_in_use_is_refused_naming_the_pid(corpus, tmp_path, capsys):
+    import os
+
+    from minimt.runtime.run_folder import RunLock
+    with RunLock(tmp_path / "busy"):
+        assert cli_main(["train", "--data", str(corpus), "--steps", "2", "--out", str(tmp_path / "busy"),
+                         *TINY_MODEL]) == 2
+    err = capsys.readouterr().err
+    assert f"pid {os.getpid()}" in err and err.count("\n") == 1
+    assert not (tmp_path / "busy" / "latest.pt").exists()
+
+
+def test_ctrl_c_keeps_the_work_and_resume_equals_an_uninterrupted_run(corpus, tmp_path, capsys):
+    import os
+    import signal
+    common = ["--data", str(corpus), "--steps", "16", "--eval-every", "5", *TINY_MODEL]
+    run_train([*common, "--out", str(tmp_path / "straight")])
+
+    def ctrl_c_at_12(step, loss):
+        if step == 12:
+            os.kill(os.getpid(), signal.SIGINT)  # a real SIGINT, as the terminal sends on Ctrl-C
+
+    out = tmp_path / "stopped"
+    summary = run_train([*common, "--out", str(out)], on_step=ctrl_c_at_12)
+    assert summary["stopped"] and summary["steps"] == 12  # the step finished, then it stopped
+    assert torch.load(out / "latest.pt", weights_only=True)["step"] == 12  # a checkpoint of step 12
+    assert "--resume" in capsys.readouterr().err
+    run_train([*common, "--out", str(out), "--resume"])
+    assert train_losses(tmp_path / "straight") == train_losses(out)  # exactly the same losses
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers given back
+
+
+def test_ctrl_c_exit_status_is_130(corpus, tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "minimt", "train", "--data", str(corpus), "--steps", "100000",
+                             "--out", str(tmp_path / "r"), "--threads", "1", *TINY_MODEL],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    import time
+    deadline = time.time() + 120
+    while not (tmp_path / "r" / "metrics.jsonl").exists() and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    proc.send_signal(__import__("signal").SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "minimt train --out" in err and "--resume" in err
+    assert torch.load(tmp_path / "r" / "latest.pt", weights_only=True)["step"] >= 1
+
+
+def test_resume_with_nothing_left_says_so(corpus, tmp_path, capsys):
+    common = ["train", "--data", str(corpus), "--out", str(tmp_path / "done"), *TINY_MODEL]
+    assert cli_main([*common, "--steps", "4"]) == 0
+    metrics = (tmp_path / "done" / "metrics.jsonl").read_bytes()
+    capsys.readouterr()
+    assert cli_main([*common, "--steps", "3", "--resume"]) == 0
+    captured = capsys.readouterr()
+    assert "already at step 4" in captured.err and "nothing to train" in captured.err and "trained" not in captured.err
+    assert (tmp_path / "done" / "metrics.jsonl").read_bytes() == metrics  # the report is not rewritten
 
 
 # ---------------------------------------------------------------- it learns, and it does not cheat
@@ -207,6 +311,10 @@ def test_embedded_corpus_repeats_its_phrasebook_pairs(corpus):
     (["--lr", "0"], "--lr 0: must be positive"),
     (["--phrasebook-repeat", "0"], "--phrasebook-repeat 0: must be at least 1"),
     (["--dropout", "1.5"], "--dropout 1.5: must be in [0, 1)"),
+    (["--steps", "-3"], "--steps -3: must be at least 1"),
+    (["--steps", "5", "--minutes", "1"], "--steps and --minutes: give one budget"),
+    (["--decay-fraction", "0"], "--decay-fraction 0: must be in (0, 1]"),
+    (["--resume", "--overwrite"], "--resume and --overwrite contradict"),
     (["--data", "no/such/file.tsv"], "no/such/file.tsv"),
 ])
 def test_bad_arguments_are_one_line_exit_2(argv, message, capsys, tmp_path):

@@ -6,6 +6,7 @@ minimt/recipe/run.py, the loop minimt/train.py (lesson 07).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -15,9 +16,14 @@ from ..errors import MinimtError
 from ..model import ModelConfig
 from ..recipe.corpus import DATA_VOCAB, EMBEDDED_VOCAB, PHRASEBOOK_REPEAT
 from ..recipe.run import run_training
+from ..runtime.run_folder import (STOPPED_EXIT_STATUS, RunLock, StopRequest, latest_default, next_free_default,
+                                  refuse_to_overwrite)
 from . import OneLineParser, run_command
 
-DEFAULT_MINUTES = 8.0  # `minimt train` with no budget: 8 minutes of training (+ evaluation)
+# `minimt train` with no budget does a fixed amount of work, so the same seed gives the same model
+# on every machine (a --minutes budget would give a slow laptop a different, weaker model).
+DEFAULT_STEPS = 2000
+DEFAULT_OUT = "runs/minimt"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -35,23 +41,32 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         f"(default {PHRASEBOOK_REPEAT}; 1 = once)")
     g.add_argument("--max-tokens", metavar="N", type=int, default=4096, help="padded tokens per batch (default 4096)")
     g = p.add_argument_group("budget and run")
+    g.add_argument("--steps", metavar="N", type=int, default=None,
+                   help=f"optimiser steps to train (default {DEFAULT_STEPS} when --minutes is not given)")
     g.add_argument("--minutes", metavar="M", type=float, default=None,
-                   help=f"stop after this many minutes (default {DEFAULT_MINUTES:g} if --steps is not given)")
-    g.add_argument("--steps", metavar="N", type=int, default=None, help="stop after this many optimiser steps")
-    g.add_argument("--out", metavar="DIR", default="runs/minimt", help="checkpoint folder (default runs/minimt)")
-    g.add_argument("--resume", action="store_true", help="continue exactly from OUT/latest.pt")
+                   help="a time budget instead: train for M minutes of the clock (the result then depends on the machine)")
+    g.add_argument("--out", metavar="DIR", default=None,
+                   help=f"checkpoint folder (default {DEFAULT_OUT}, or {DEFAULT_OUT}-2, -3, … when it already holds a model)")
+    g.add_argument("--resume", action="store_true", help="continue exactly from OUT/latest.pt (default OUT: the newest run)")
+    g.add_argument("--overwrite", action="store_true", help="replace the model already in --out (default: refuse)")
     g.add_argument("--seed", metavar="S", type=int, default=0)
     g.add_argument("--device", metavar="D", default="auto", help="auto (cuda, mps, cpu), cpu, cuda[:N] or mps")
     g.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=None,
                    help="bfloat16 autocast (default: on where the hardware has native bf16 — "
                         "CUDA, or a CPU with AVX512-BF16/AMX — else off)")
     g.add_argument("--threads", metavar="N", type=int, default=None, help="CPU threads for torch (default: torch's choice)")
-    g.add_argument("--eval-every", metavar="N", type=int, default=500, help="steps between evaluations (default 500)")
+    g.add_argument("--eval-every", metavar="N", type=int, default=None,
+                   help="steps between evaluations (default: a quarter of the budget, so at least 3 before the end)")
     g.add_argument("--eval-sentences", metavar="N", type=int, default=500, help="valid sentences to evaluate (default 500)")
     g.add_argument("--log-every", metavar="N", type=int, default=10, help="steps per metrics.jsonl line (default 10)")
     g = p.add_argument_group("optimisation")
     g.add_argument("--lr", metavar="X", type=float, default=1e-3, help="peak learning rate (default 1e-3)")
     g.add_argument("--warmup", metavar="N", type=int, default=200, help="linear warmup steps (default 200)")
+    g.add_argument("--schedule", choices=("budget", "inverse-sqrt"), default="budget",
+                   help="budget (default): hold the peak, then decay to 0 exactly at the end of --steps/--minutes; "
+                        "inverse-sqrt: decay as 1/sqrt(step), never reaching 0")
+    g.add_argument("--decay-fraction", metavar="F", type=float, default=0.2,
+                   help="with --schedule budget: the last fraction of the budget over which lr falls to 0 (default 0.2)")
     g.add_argument("--weight-decay", metavar="X", type=float, default=0.01)
     g.add_argument("--label-smoothing", metavar="X", type=float, default=0.1)
     g.add_argument("--clip", metavar="X", type=float, default=1.0, help="gradient-norm clipping (default 1.0)")
@@ -66,7 +81,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def check_args(args: argparse.Namespace) -> None:
     """One-line errors for values argparse accepts but training cannot use."""
     if args.minutes is None and args.steps is None:
-        args.minutes = DEFAULT_MINUTES
+        args.steps = DEFAULT_STEPS
     if args.minutes is not None and not (args.minutes > 0 and args.minutes != float("inf")):
         raise MinimtError(f"--minutes {args.minutes:g}: must be a positive number of minutes")
     positive = ["steps", "phrasebook_repeat", "max_tokens", "vocab_size", "eval_every", "eval_sentences", "log_every",
@@ -77,6 +92,12 @@ def check_args(args: argparse.Namespace) -> None:
             raise MinimtError(f"--{name.replace('_', '-')} {value}: must be at least 1")
     if not args.lr > 0:
         raise MinimtError(f"--lr {args.lr:g}: must be positive")
+    if not 0.0 < args.decay_fraction <= 1.0:
+        raise MinimtError(f"--decay-fraction {args.decay_fraction:g}: must be in (0, 1]")
+    if args.steps is not None and args.minutes is not None:
+        raise MinimtError("--steps and --minutes: give one budget, not both")
+    if args.eval_every is None:
+        args.eval_every = max(1, args.steps // 4) if args.steps else None  # --minutes: every quarter of the clock
     if args.warmup < 0:
         raise MinimtError(f"--warmup {args.warmup}: must be 0 or more")
     if not args.clip > 0:
@@ -91,6 +112,7 @@ def check_args(args: argparse.Namespace) -> None:
 
 
 RESTORED_ON_RESUME = ("data", "valid", "test", "seed", "phrasebook_repeat", "max_tokens", "vocab_size", "lr", "warmup",
+                      "schedule", "decay_fraction",
                       "weight_decay", "label_smoothing", "clip", "bf16", "log_every")
 
 
@@ -114,24 +136,57 @@ def plain_args(args) -> dict:
             if isinstance(v, (str, int, float, bool, type(None), Path))}
 
 
-def run(args: argparse.Namespace, *, on_step=None) -> dict:
-    """Check ``args``, restore a resumed run's settings, train; returns the run's summary."""
-    resume_state = None
+def choose_out(args: argparse.Namespace) -> Path:
+    """--out, or the default folder: runs/minimt, then runs/minimt-2, … (never a trained one)."""
+    if args.out is not None:
+        return Path(args.out)
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:  # torchrun: every rank must pick the same folder
+        return Path(DEFAULT_OUT)
     if args.resume:
-        latest = Path(args.out) / "latest.pt"
+        newest = latest_default(DEFAULT_OUT)
+        if newest is None:
+            raise MinimtError(f"--resume: no run in {DEFAULT_OUT} to continue (run without --resume first, or give --out DIR)")
+        return newest
+    return next_free_default(DEFAULT_OUT)
+
+
+def run(args: argparse.Namespace, *, on_step=None) -> dict:
+    """Check ``args``, restore a resumed run's settings, train; returns the run's summary
+    (``summary["stopped"]``: Ctrl-C or SIGTERM ended it, with a checkpoint to --resume)."""
+    rank0 = os.environ.get("RANK", "0") == "0"
+    resume_state = None
+    check_args(args)  # before choosing a folder: a bad flag must not create one
+    out_was_default = args.out is None
+    out = choose_out(args)
+    args.out = str(out)
+    refuse_to_overwrite(out, args.resume, args.overwrite)
+    if args.resume:
+        latest = out / "latest.pt"
         if not latest.is_file():
             raise MinimtError(f"--resume: no checkpoint {latest} to continue (run without --resume first)")
         resume_state = read_checkpoint_file(latest)
-        restore_run_args(args, resume_state.get("args") or {}, os.environ.get("RANK", "0") == "0")
-    check_args(args)
-    return run_training(args, resume_state, on_step=on_step, plain_args=plain_args(args))
+        restore_run_args(args, resume_state.get("args") or {}, rank0)
+        check_args(args)
+        if args.steps is not None and resume_state["step"] >= args.steps:
+            if rank0:
+                print(f"{out}: already at step {resume_state['step']} (--steps {args.steps}), nothing to train; "
+                      f"give a larger --steps to go on", file=sys.stderr)
+            return {"steps": resume_state["step"], "nothing_to_do": True}
+    if rank0 and out_was_default:
+        print(f"run folder: {out}", file=sys.stderr)
+    with (RunLock(out) if rank0 else contextlib.nullcontext()), StopRequest() as stop:
+        return run_training(args, resume_state, on_step=on_step, plain_args=plain_args(args), stop=stop)
+
+
+def _exit_status(summary: dict) -> int:
+    return STOPPED_EXIT_STATUS if summary.get("stopped") else 0
 
 
 def register(sub) -> None:
     parser = sub.add_parser("train", help="train a translation model (defaults: embedded corpus, ~8 minutes on CPU)",
                             description="Train a translation model, from a TSV corpus to a checkpoint folder.")
     add_arguments(parser)
-    parser.set_defaults(func=lambda args: run(args) and 0)
+    parser.set_defaults(func=lambda args: _exit_status(run(args)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,4 +195,4 @@ def main(argv: list[str] | None = None) -> int:
     parser = OneLineParser(prog="python -m minimt.train", description="Train a translation model.")
     add_arguments(parser)
     args = parser.parse_args(argv)
-    return run_command(lambda a: run(a) and 0, args, "train")
+    return run_command(lambda a: _exit_status(run(a)), args, "train")

@@ -18,10 +18,11 @@ from ..batch import bucket_batches, make_batch
 from ..checkpoint import save_checkpoint
 from ..model import ModelConfig, Transformer
 from ..runtime import distributed as dist
-from ..runtime.device import default_bf16, resolve_device
+from ..runtime.device import default_bf16, describe, resolve_device
 from ..runtime.fast import enable_fast_kernels
 from ..runtime.memory import keep_freed_memory, limit_kernel_cache
-from ..runtime.progress import TrainingBar, append_metrics, eval_line, keep_metrics_up_to
+from ..runtime.progress import Clock, TrainingBar, append_metrics, eval_line, keep_metrics_up_to
+from ..runtime.run_folder import how_to_resume
 from ..runtime.seeding import rng_state, seed_everything, set_rng_state
 from ..schedule import make_optimizer, make_scheduler
 from ..train import Place, train
@@ -59,9 +60,10 @@ def build_model(args, vocab_size: int, resume_state: dict | None) -> tuple[Model
 
 
 def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, on_step=None,
-                 plain_args: dict | None = None) -> dict:
+                 plain_args: dict | None = None, stop=None) -> dict:
     """Train as configured by ``args`` (checked by minimt/commands/train.py); ``resume_state``
-    is the latest.pt to continue. Returns a summary: steps, last evaluation, test scores."""
+    is the latest.pt to continue; ``stop`` (truthy once Ctrl-C/SIGTERM came) ends the run after
+    the current step with a checkpoint. Returns a summary: steps, last evaluation, test scores."""
     rank, world_size, _, dist_device = dist.setup_distributed(args.device)  # (0, 1, 0, None) w/o torchrun
     is_main, out = rank == 0, Path(args.out)
     device = dist_device or resolve_device(args.device)
@@ -80,7 +82,10 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
     config, model = build_model(args, tok.vocab_size, resume_state)
     model = enable_fast_kernels(model.to(device))  # same maths, cheaper kernels (runtime/fast.py)
     optimizer = make_optimizer(model, lr=args.lr, weight_decay=args.weight_decay)
-    scheduler = make_scheduler(optimizer, warmup=args.warmup)
+    clock = Clock(args.minutes, (resume_state or {}).get("elapsed_s", 0.0))
+    scheduler = make_scheduler(optimizer, warmup=args.warmup, decay_fraction=args.decay_fraction,
+                               **({} if args.schedule == "inverse-sqrt" else
+                                  {"total_steps": args.steps} if args.steps else {"progress": clock.progress}))
 
     metrics_path = out / "metrics.jsonl"
     place, best = Place(), {"bleu": -1.0, "chrf": -1.0, "step": None}
@@ -116,8 +121,18 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
                          label_smoothing=args.label_smoothing, autocast=autocast)
     last_eval = {"record": None, "step": None}  # the same step on every rank; the record on rank 0 only
 
+    def save(p: Place, record: dict | None, is_best: bool = False) -> None:
+        """latest.pt (and best.pt): weights, optimiser, schedule, RNG and place — all --resume needs."""
+        extra = {"epoch": p.epoch, "position": p.position, "seed": args.seed, "rng": rng_state(device),
+                 "best": dict(best), "metrics": record or {}, "args": plain_args or {}, "elapsed_s": clock.elapsed()}
+        kw = dict(model=model, config=config, tokenizer=tok, step=p.step, optimizer=optimizer,
+                  scheduler=scheduler, extra=extra)
+        save_checkpoint(out, name="latest", **kw)
+        if is_best:
+            save_checkpoint(out, name="best", **kw)
+
     def evaluate_and_save(p: Place) -> None:
-        """Valid loss + greedy BLEU/chrF, then latest.pt (and best.pt). Rank 0 only; others wait."""
+        """Valid loss + greedy BLEU/chrF, then the checkpoints. Rank 0 only; others wait."""
         last_eval["step"] = p.step
         if is_main:
             record = validate(p.step, p.epoch)
@@ -125,13 +140,7 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
             is_best = (record["bleu"], record["chrf"]) > (best["bleu"], best.get("chrf", -1.0))  # chrF breaks ties
             if is_best:
                 best.update(bleu=record["bleu"], chrf=record["chrf"], step=p.step)
-            extra = {"epoch": p.epoch, "position": p.position, "seed": args.seed, "rng": rng_state(device),
-                     "best": dict(best), "metrics": record, "args": plain_args or {}}
-            kw = dict(model=model, config=config, tokenizer=tok, step=p.step, optimizer=optimizer,
-                      scheduler=scheduler, extra=extra)
-            save_checkpoint(out, name="latest", **kw)
-            if is_best:
-                save_checkpoint(out, name="best", **kw)
+            save(p, record, is_best)
             last_eval["record"] = record
             bar.write(eval_line(record))
         dist.barrier()
@@ -150,21 +159,39 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
         say(f"distributed: {world_size} processes, backend {torch.distributed.get_backend()}, "
             f"each batch of <= {args.max_tokens} tokens per process")
     start = time.perf_counter()
+    clock.start()
 
     def budget_spent(step: int) -> bool:
-        spent = (args.steps is not None and step >= args.steps) or \
-                (args.minutes is not None and time.perf_counter() - start >= args.minutes * 60)
-        return dist.any_rank(spent, device)  # all ranks stop at the same step
+        spent = (args.steps is not None and step >= args.steps) or clock.progress() >= 1.0 or bool(stop)
+        return dist.any_rank(spent, device)  # all ranks stop at the same step (and a Ctrl-C on one stops all)
+
+    next_quarter = [int(clock.progress() * 4) + 1]  # --minutes without --eval-every: evaluate each quarter
+
+    def eval_due(step: int) -> bool:
+        if args.eval_every:
+            return step % args.eval_every == 0
+        due = clock.progress() * 4 >= next_quarter[0] and next_quarter[0] < 4  # the 4th is the final one
+        if dist.any_rank(due, device):
+            next_quarter[0] = int(clock.progress() * 4) + 1
+            return True
+        return False
 
     bar = TrainingBar(minutes=args.minutes, steps=args.steps, step=place.step, enabled=is_main)
     meter = train(dist.wrap_ddp(model, device), optimizer, scheduler, epoch_batches, place,
                   label_smoothing=args.label_smoothing, clip=args.clip, autocast=autocast,
-                  budget_spent=budget_spent, log_every=args.log_every, eval_every=args.eval_every,
+                  budget_spent=budget_spent, log_every=args.log_every, eval_due=eval_due,
                   on_log=on_log, on_eval=evaluate_and_save, on_step=on_step, bar=bar)
     bar.close()
+    if stop:  # Ctrl-C / SIGTERM: keep the work, skip the evaluation, say how to go on
+        if is_main:
+            save(place, None)
+            say(how_to_resume(out, place.step))
+        dist.cleanup()
+        return {"steps": place.step, "epochs": place.epoch, "stopped": True, "valid": last_eval["record"]}
     if last_eval["step"] != place.step:  # the final evaluation and checkpoint, unless the last step just had them
         evaluate_and_save(place)
-    say(f"trained {place.step} steps ({place.epoch} full epochs) in {(time.perf_counter() - start) / 60:.1f} min; "
+    say(f"trained {place.step} steps ({place.epoch} full epochs) in {(time.perf_counter() - start) / 60:.1f} min "
+        f"on {describe(device, args.bf16)}; "
         f"{meter.train_tokens / max(meter.train_seconds, 1e-9):,.0f} target tokens/s in the training steps"
         + (f" of each of {world_size} processes" if world_size > 1 else ""))
     summary = {"steps": place.step, "epochs": place.epoch, "seconds": round(time.perf_counter() - start, 1),

@@ -45,3 +45,23 @@ def default_bf16(device: torch.device) -> bool:
         except Exception:  # noqa: BLE001 - private torch API: never fail training over it
             return False
     return False
+
+
+def describe(device: torch.device, bf16: bool) -> str:
+    """Precision and kernels, for comparing a run with the README: e.g. "cpu AVX2 fp32",
+    "cpu AVX512 +AMX bf16", "cuda NVIDIA H100 bf16", "mps fp32"."""
+    precision = "bf16" if bf16 else "fp32"
+    if device.type == "cuda":
+        return f"cuda {torch.cuda.get_device_name(device)} {precision}"
+    if device.type != "cpu":
+        return f"{device.type} {precision}"
+    try:
+        kernels = torch.backends.cpu.get_cpu_capability()  # what ATen dispatches to: AVX2, AVX512, DEFAULT…
+    except AttributeError:  # torch < 2.1
+        kernels = "cpu"
+    amx = getattr(torch.cpu, "_is_amx_tile_supported", None)
+    try:
+        kernels += " +AMX" if amx is not None and amx() else ""
+    except Exception:  # noqa: BLE001 - private torch API: never fail over a label
+        pass
+    return f"cpu {kernels} {precision}"

@@ -44,6 +44,24 @@ class Meter:
         return out
 
 
+class Clock:
+    """The run's clock for a --minutes budget: seconds spent (across --resume) and the fraction
+    of the budget they are. Without a budget ``progress()`` is 0."""
+
+    def __init__(self, minutes: float | None, elapsed_before: float = 0.0):
+        self.budget_s = minutes * 60 if minutes else None
+        self.before, self.t0 = float(elapsed_before), None
+
+    def start(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def elapsed(self) -> float:
+        return self.before + (time.perf_counter() - self.t0 if self.t0 is not None else 0.0)
+
+    def progress(self) -> float:
+        return min(1.0, self.elapsed() / self.budget_s) if self.budget_s else 0.0
+
+
 class TrainingBar:
     """tqdm in seconds for a --minutes budget, in steps for --steps (ETA from tqdm's rate);
     silent on every process but the main one."""
