@@ -28,6 +28,10 @@ from ..errors import MinimtError
 from ..model import sinusoidal_positions
 
 LAYER_NORM_EPS = 1e-5  # torch.nn.LayerNorm's default, which every minimt norm uses
+# The ModelConfig fields this mapping knows. A field added later (learned positions, untied
+# output, another activation…) is a feature nobody has mapped yet: refuse rather than guess.
+MAPPED_FIELDS = {"vocab_size", "d_model", "n_heads", "n_encoder_layers", "n_decoder_layers", "d_ff",
+                 "dropout", "max_positions", "pad_id"}
 
 
 class _Weights:
@@ -87,6 +91,12 @@ def build_spec(config, state: dict, pieces: list[str]):
     (piece i = id i), registered on both sides: the tokenizer is joint (minimt/tokenizer.py)."""
     from ctranslate2.specs import common_spec, transformer_spec
 
+    unknown = sorted(set(config.to_dict()) - MAPPED_FIELDS)
+    if unknown:
+        raise MinimtError(f"model config has {', '.join(unknown)}: a feature this CTranslate2 export "
+                          "does not map (minimt/serve/spec.py)")
+    if config.pad_id != 0:  # the engine pads internally; our vocabulary must keep minimt's fixed ids
+        raise MinimtError(f"model config pad_id={config.pad_id}: the export needs minimt's pad id 0")
     spec = transformer_spec.TransformerSpec.from_config(
         (config.n_encoder_layers, config.n_decoder_layers), config.n_heads,
         pre_norm=True,                                  # EncoderLayer/DecoderLayer: norm before each sub-layer
