@@ -18,6 +18,7 @@
 # %%
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -110,7 +111,7 @@ from minimt.serve.spec import build_spec  # noqa: E402
 spec = build_spec(model.config, model.state_dict(), [tok.id_to_piece(i) for i in range(tok.vocab_size)])
 for name, value in spec.variables().items():
     shape = tuple(getattr(value, "shape", ()))
-    if shape and ("decoder/layer_0/" in name or "layer_" not in name):  # one decoder layer + the rest
+    if shape and ("decoder/layer_0/" in name or not re.search(r"layer_\d", name)):  # one decoder layer + the rest
         print(f"  {name:55} {shape}")
 
 # %% [markdown]
