@@ -27,6 +27,7 @@ Everything else sits in rooms you never need to open to understand the model:
                  and memory settings, fast kernels      (memory, fast: never imported by the path)
     corpus/      the embedded-corpus generator          (imports data, errors, files)
     tatoeba/     the Tatoeba download and export import (imports data, errors, files)
+    serve/       export to CTranslate2, translate with it   (imports the teaching path)
 
 The teaching path may use runtime's device, seeding, progress and distributed modules, but
 never runtime.memory or runtime.fast (speed tricks), nor any other room. The one exception:
@@ -56,7 +57,8 @@ ROOMS = {
     "plots": ("path",),
     "exercises": ("path",),
     "recipe": ("path", "runtime", "plots"),
-    "commands": ("path", "runtime", "recipe", "plots", "corpus", "tatoeba", "exercises"),
+    "serve": ("path",),
+    "commands": ("path", "runtime", "recipe", "plots", "corpus", "tatoeba", "exercises", "serve"),
 }
 PATH_MAY_USE = ("runtime.device", "runtime.seeding", "runtime.progress", "runtime.distributed")
 

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "minimt.commands.train",      # minimt train
     "minimt.commands.translate",  # minimt translate
     "minimt.commands.evaluate",   # minimt evaluate
+    "minimt.commands.export",     # minimt export --to ctranslate2
     "minimt.commands.plot",       # minimt plot attention | curves
     "minimt.exercises.cli",       # minimt exercises list | start | check
     "minimt.commands.lessons",    # minimt lessons [--out DIR] [--format py|ipynb|both]

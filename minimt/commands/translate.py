@@ -20,6 +20,7 @@ from ..checkpoint import load_checkpoint
 from ..decode import check_decoding_args
 from ..errors import MinimtError
 from ..runtime.device import resolve_device
+from ..serve import is_ctranslate2_dir, translate_with_ctranslate2  # ctranslate2 itself: imported on use
 from ..translate import encode_sources, translate, translate_n_best
 
 
@@ -45,8 +46,27 @@ class Translator:
                 for t in texts]
 
 
+class EngineTranslator:
+    """The same, served by CTranslate2 from a folder `minimt export` wrote (minimt/serve/)."""
+
+    def __init__(self, args: argparse.Namespace):
+        if not is_ctranslate2_dir(args.checkpoint):
+            raise MinimtError(f"--checkpoint {args.checkpoint}: not a CTranslate2 model folder "
+                              "(make one with: minimt export --to ctranslate2)")
+        check_decoding_args(beam_size=args.beam, n_best=args.n_best, alpha=args.alpha, max_len=args.max_len)
+        self.args, self.meta = args, {"path": args.checkpoint}
+
+    def __call__(self, lines: list[str], first_number: int = 1) -> list[str]:
+        a = self.args
+        return translate_with_ctranslate2(a.checkpoint, lines, beam=a.beam, n_best=a.n_best, max_len=a.max_len,
+                                          alpha=a.alpha, device=a.device)
+
+
 def run(args: argparse.Namespace) -> int:
-    translator = Translator(args)
+    engine = args.engine
+    if engine is None:  # a folder `minimt export` wrote is recognised by itself
+        engine = "ctranslate2" if is_ctranslate2_dir(args.checkpoint) else "minimt"
+    translator = EngineTranslator(args) if engine == "ctranslate2" else Translator(args)
     if args.sentences:
         for line in translator(args.sentences):
             print(line)
@@ -85,6 +105,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--alpha", type=float, default=0.6, help="length penalty exponent for beam search")
     p.add_argument("--max-len", type=int, default=None, help="most pieces to generate")
     p.add_argument("--device", default="cpu", help="cpu (default), cuda[:N], mps or auto")
+    p.add_argument("--engine", choices=["minimt", "ctranslate2"], default=None,
+                   help="minimt (a checkpoint folder) or ctranslate2 (a folder from `minimt export`); "
+                        "default: told by the folder")
 
 
 def register(sub) -> None:
