@@ -14,7 +14,7 @@
 # `$MINIMT_FIGURES` (default `lessons/figures`).
 #
 # - **Builds on:** lesson 08 — greedy and beam translations.
-# - **Next:** the exercises (`minimt exercises list`), then `minimt train` on real data (README: Real data).
+# - **Next:** lesson 10 — Serving: the same weights in an inference engine (CTranslate2).
 
 # %%
 import os

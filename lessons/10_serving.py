@@ -14,6 +14,9 @@
 # `minimt/serve/engine.py` (`minimt translate --engine ctranslate2`), `bench/ct2_bench.py`.
 # Needs `pip install 'minimt[serve]'`. `MINIMT_FAST=1` trains a tiny model for a few seconds;
 # otherwise this uses `runs/minimt` if it exists (lesson 07), else trains a small one (~30 s).
+#
+# - **Builds on:** lesson 09 — a trained model and how to score it — and lesson 08's decoders.
+# - **Next:** the exercises (`minimt exercises list`), then `minimt train` on real data (README: Real data).
 
 # %%
 import os
@@ -36,7 +39,8 @@ from minimt.checkpoint import load_checkpoint, save_checkpoint
 from minimt.data import embedded_path, load_pairs
 from minimt.decode import greedy_decode
 from minimt.evaluate import corpus_scores
-from minimt.files import PROJECT_ROOT, atomic_path
+from minimt.files import PROJECT_ROOT
+from minimt.plots import save_figure
 from minimt.loss import cross_entropy_loss
 from minimt.model import ModelConfig, Transformer
 from minimt.serve import export_ctranslate2, translate_with_ctranslate2
@@ -192,9 +196,7 @@ ax.set_ylabel("sentences / second (greedy)")
 ax.set_title(f"Same weights, same ids: {len(sources)} test sentences, {THREADS} thread")
 ax.set_ylim(0, max(speed.values()) * 1.3)
 FIGURES.mkdir(parents=True, exist_ok=True)
-with atomic_path(FIGURES / "10_serving_speed.png") as tmp:
-    fig.savefig(tmp, format="png", bbox_inches="tight", facecolor="white")
-plt.close(fig)
+print("saved", save_figure(fig, FIGURES / "10_serving_speed.png", bbox_inches="tight", facecolor="white"))
 print("saved", FIGURES / "10_serving_speed.png")
 
 # %% [markdown]
