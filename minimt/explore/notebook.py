@@ -7,6 +7,7 @@ script runs in notebook front-ends that run output scripts (Jupyter, VS Code).
 from __future__ import annotations
 
 import html
+import warnings
 
 
 class Inline:
@@ -28,4 +29,6 @@ def inline(page: str, *, height: int = 900):
         from IPython.display import HTML
     except ImportError:
         return shown
-    return HTML(shown._repr_html_())
+    with warnings.catch_warnings():  # IPython suggests its IFrame, which needs a URL: we have none, on purpose
+        warnings.simplefilter("ignore")
+        return HTML(shown._repr_html_())
