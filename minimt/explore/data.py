@@ -152,6 +152,10 @@ def explorer_data(model, tok, pairs, *, max_length=None, model_note: str = "", g
     for k, (s, t) in enumerate(zip(src, tgt)):
         if not s or not t:
             raise MinimtError(f"row {k}: the {'English' if not s else 'French'} text has no pieces")
+        longest = max(len(s), len(t)) + 1  # + EOS
+        if max_length is not None and longest > max_length:  # the explorer shows whole rows: no truncation
+            raise MinimtError(f"row {k}: {longest} tokens with EOS ({pairs[k][0]!r} → {pairs[k][1]!r}), "
+                              f"more than --max-length {max_length}")
     batch = make_batch(src, tgt, pad_id=tok.pad_id, bos_id=tok.bos_id, eos_id=tok.eos_id,
                        max_length=max_length, vocab_size=tok.vocab_size)
     model.eval()
