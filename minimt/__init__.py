@@ -28,6 +28,7 @@ Everything else sits in rooms you never need to open to understand the model:
     corpus/      the embedded-corpus generator          (imports data, errors, files)
     tatoeba/     the Tatoeba download and export import (imports data, errors, files)
     serve/       export to CTranslate2, translate with it   (imports the teaching path)
+    explore/     one offline HTML page, every cell explained (imports the teaching path)
 
 The teaching path may use runtime's device, seeding, progress and distributed modules, but
 never runtime.memory or runtime.fast (speed tricks), nor any other room. The one exception:
@@ -58,7 +59,8 @@ ROOMS = {
     "exercises": ("path",),
     "recipe": ("path", "runtime", "plots"),
     "serve": ("path",),
-    "commands": ("path", "runtime", "recipe", "plots", "corpus", "tatoeba", "exercises", "serve"),
+    "explore": ("path",),
+    "commands": ("path", "runtime", "recipe", "plots", "corpus", "tatoeba", "exercises", "serve", "explore"),
 }
 PATH_MAY_USE = ("runtime.device", "runtime.seeding", "runtime.progress", "runtime.distributed")
 

@@ -130,3 +130,13 @@ def test_truncate_keeps_eos(model, capsys):
     j = inspect_json(capsys, "I see the cat and the man and the house.", "Je vois.", "--max-length", "4",
                      "--truncate", "--tokenizer", model)
     assert j["input_ids"][0][-1] == 3 and len(j["input_ids"][0]) == 4
+
+
+def test_inspect_html_writes_the_explorer_for_the_same_pairs(tmp_path, capsys):
+    from minimt.commands import main
+    page = tmp_path / "article.html"
+    assert main(["inspect", "How are you?", "Comment ça va ?", "--max-length", "6", "--out", str(tmp_path / "p"),
+                 "--html", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "Comment" in html and "-100" in html and "<script" in html  # one self-contained page
+    assert str(page) in capsys.readouterr().out

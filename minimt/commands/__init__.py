@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "minimt.commands.data",       # minimt data tatoeba | generate | check
     "minimt.commands.tokenizer",  # minimt tokenizer
     "minimt.commands.inspect",    # minimt inspect
+    "minimt.commands.explore",    # minimt explore: the same stages as one offline web page
     "minimt.commands.train",      # minimt train
     "minimt.commands.translate",  # minimt translate
     "minimt.commands.evaluate",   # minimt evaluate

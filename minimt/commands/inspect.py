@@ -19,6 +19,7 @@ from .. import plots
 from ..batch import IGNORE_INDEX, Batch, make_batch
 from ..data import ARTICLE_PAIR, embedded_path, load_pairs
 from ..errors import MinimtError
+from ..explore import write_explorer
 from ..tokenizer import Tokenizer
 DEFAULT_OUT = "minimt-inspect"
 STAGES = {  # number: (name, one-line explanation)
@@ -201,6 +202,9 @@ def run(args: argparse.Namespace) -> int:
         paths = draw(stages, tok, out_dir)
         if not args.json:
             print(f"\npictures, one per stage: {', '.join(str(p) for p in paths)}")
+    if args.html:  # the same pairs as one page where every cell says why (minimt explore)
+        page = write_explorer(args.html, pairs, max_length=args.max_length)
+        print(f"explorer page (open it in a browser; point at any cell): {page}")
     return 0
 
 
@@ -217,4 +221,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tokenizer", metavar="MODEL", help="a minimt.model file (default: trained on the embedded corpus)")
     p.add_argument("--out", metavar="DIR", help=f"folder for the pictures (default: ./{DEFAULT_OUT}/)")
     p.add_argument("--json", action="store_true", help="print the tensors as JSON only (pictures only with --out)")
+    p.add_argument("--html", metavar="FILE", help="also write the explorer page for these pairs (as minimt explore)")
     p.set_defaults(func=run)
