@@ -248,6 +248,12 @@ print("saved", plots.save_figure(fig, FIGURES / "03_padding_fraction.png", dpi=1
 #
 #     minimt inspect "How are you?" "Comment ça va ?" --max-length 6
 #
+# and as one web page where every cell says why it holds what it holds — point at a -100 and
+# it says "padding, skipped by the loss"; point at a label and its shifted copy in
+# `decoder_input_ids` lights up (`minimt explore`, or `minimt inspect … --html page.html`):
+#
+#     minimt explore "How are you?" "Comment ça va ?" --max-length 6    # writes minimt-explore.html
+#
 # ## Try it
 #
 # - Build a batch with `truncate=True` and `max_length=4`. Which token survives at the end of

@@ -278,4 +278,7 @@ print(plots.plot_attention(w_self[0].mean(0)[:m, :m], query_pieces=tgt_pieces[0]
 # - `tests/test_attention.py` proves all of this on random masks; run it:
 #   `python -m pytest tests/test_attention.py -q`.
 #
+# - Open `minimt explore --batch 4` in a browser and point at masked cells of the decoder's
+#   self-attention mask: which say "causal" and which say "padding"?
+#
 # Next: lesson 05 puts these layers into the encoder–decoder and follows one batch through it.

@@ -228,7 +228,7 @@ for en, fr in [("How are you?", "Comment ça va ?")] + valid_pairs[::8][:4]:
 
 # %% [markdown]
 # After a few hundred steps of this small model the output is French-looking but often
-# wrong. `minimt train` (below) trains a bigger model for 8 minutes and gets most short
+# wrong. `minimt train` (below) trains a bigger model for 2,000 steps and gets most short
 # sentences right — the loop is the same.
 #
 # ## 6. Checkpoints
@@ -253,7 +253,7 @@ with tempfile.TemporaryDirectory() as folder:
 # %% [markdown]
 # ## 7. The same, from the command line
 #
-#     minimt train                      # embedded corpus, ~8 minutes on 2 CPU cores, then translations
+#     minimt train                      # embedded corpus, 2,000 steps (minutes with bf16, longer in fp32), then translations
 #     minimt train --steps 2000 --out runs/long
 #     minimt train --resume --out runs/long --steps 4000     # continues exactly (same losses)
 #     minimt translate --checkpoint runs/minimt "How are you?"

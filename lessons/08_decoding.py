@@ -67,7 +67,7 @@ def trained_model():
                 "--max-tokens", "512", "--warmup", "10", "--lr", "3e-3", "--eval-every", "40",
                 "--eval-sentences", "4", "--device", "cpu", "--no-bf16"])  # bf16 only pays off for big matrices
         return load_checkpoint(run / "model")
-    minimt(["train", "--out", str(RUN)])  # lesson 07's default run (about 8 minutes on a laptop CPU)
+    minimt(["train", "--out", str(RUN)])  # lesson 07's default run (2,000 steps)
     return load_checkpoint(RUN)
 
 
