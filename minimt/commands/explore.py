@@ -54,15 +54,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run `minimt explore` alone (before the dispatcher lists it): errors on one line, exit 2."""
-    parser = argparse.ArgumentParser(prog="minimt")
-    register(parser.add_subparsers())
-    args = parser.parse_args(["explore", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return args.func(args)
-    except MinimtError as e:
-        print(f"minimt explore: error: {e}", file=sys.stderr)
-        return 2
+    """`python -m minimt.commands.explore ...`, the same as `minimt explore ...`."""
+    from . import main as dispatch
+    return dispatch(["explore", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ import sys
 
 from ..errors import MinimtError
 from ..serve.export import QUANTIZATIONS, export_ctranslate2
-from . import OneLineParser, run_command
 
 TARGETS = ("ctranslate2",)
 
@@ -42,11 +41,9 @@ def register(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m minimt.commands.export ...`, with the dispatcher's one-line errors (exit 2)."""
-    parser = OneLineParser(prog="minimt")
-    register(parser.add_subparsers(parser_class=OneLineParser))
-    args = parser.parse_args(["export", *(sys.argv[1:] if argv is None else argv)])
-    return run_command(args.func, args, "export")
+    """`python -m minimt.commands.export ...`, the same as `minimt export ...`."""
+    from . import main as dispatch
+    return dispatch(["export", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

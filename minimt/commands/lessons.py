@@ -5,11 +5,9 @@ already exist are kept, never overwritten — your notes in a lesson survive a s
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
 from .course import FORMATS, copy_lessons, lessons_dir
-from ..errors import MinimtError
 
 
 def run(args) -> int:
@@ -38,14 +36,8 @@ def register(subparsers) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m minimt.commands.lessons ...`, the same as `minimt lessons ...`."""
-    parser = argparse.ArgumentParser(prog="minimt")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["lessons", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return args.func(args)
-    except MinimtError as e:
-        print(f"minimt lessons: error: {e}", file=sys.stderr)
-        return 2
+    from . import main as dispatch
+    return dispatch(["lessons", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
