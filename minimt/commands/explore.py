@@ -12,29 +12,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from minimt.errors import MinimtError
+from ..explore import write_explorer
+from .inspect import collect_pairs
 
 DEFAULT_OUT = "minimt-explore.html"
 
 
 def run(args: argparse.Namespace) -> int:
-    from minimt.explore import write_explorer
-    texts = args.texts
-    if len(texts) % 2:
-        raise MinimtError(f"{len(texts)} texts given: pass English and French in pairs (EN FR EN FR …)")
-    pairs = [(texts[i], texts[i + 1]) for i in range(0, len(texts), 2)]
-    for k, (en, fr) in enumerate(pairs):
-        for n, text in ((2 * k + 1, en), (2 * k + 2, fr)):
-            if not text.strip():
-                raise MinimtError(f"text {n} is empty")
-    if args.batch is not None and args.batch < 1:
-        raise MinimtError(f"--batch {args.batch}: must be at least 1")
-    if args.data and args.batch is None:
-        raise MinimtError("--data needs --batch N (how many pairs to draw from it)")
+    pairs = collect_pairs(args)  # the same pairs `minimt inspect` shows, from the same arguments
     import torch
     torch.set_num_threads(min(torch.get_num_threads(), 4))  # a few small forward passes
-    path = write_explorer(args.out, pairs, checkpoint=args.checkpoint, max_length=args.max_length,
-                          batch=args.batch, seed=args.seed, data=args.data)
+    path = write_explorer(args.out, pairs, checkpoint=args.checkpoint, max_length=args.max_length)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB): open it in a browser, no network needed")
     return 0
 

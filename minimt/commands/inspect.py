@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 from pathlib import Path
 
 from .. import plots
 from ..batch import IGNORE_INDEX, Batch, make_batch
-from ..data import ARTICLE_PAIR, embedded_path, load_pairs
+from ..data import ARTICLE_PAIR
 from ..errors import MinimtError
-from ..explore import write_explorer
+from ..explore import corpus_pairs, write_explorer
 from ..tokenizer import Tokenizer
 DEFAULT_OUT = "minimt-inspect"
 STAGES = {  # number: (name, one-line explanation)
@@ -44,12 +43,7 @@ def collect_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
             if not text.strip():
                 raise MinimtError(f"row {k}: empty {side} text (argument {2 * k + 1 + (side == 'French')})")
     if args.batch is not None:
-        if args.batch < 1:
-            raise MinimtError(f"--batch {args.batch}: must be at least 1")
-        corpus = load_pairs(args.data or embedded_path("train"))
-        if args.batch > len(corpus):
-            raise MinimtError(f"--batch {args.batch}: the corpus has only {len(corpus)} pairs")
-        pairs += random.Random(args.seed).sample(corpus, args.batch)
+        pairs += corpus_pairs(args.batch, seed=args.seed, data=args.data)
     elif args.data:
         raise MinimtError("--data needs --batch N (how many pairs to draw from it)")
     return pairs or [ARTICLE_PAIR]
