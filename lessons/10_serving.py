@@ -197,7 +197,6 @@ ax.set_title(f"Same weights, same ids: {len(sources)} test sentences, {THREADS} 
 ax.set_ylim(0, max(speed.values()) * 1.3)
 FIGURES.mkdir(parents=True, exist_ok=True)
 print("saved", save_figure(fig, FIGURES / "10_serving_speed.png", bbox_inches="tight", facecolor="white"))
-print("saved", FIGURES / "10_serving_speed.png")
 
 # %% [markdown]
 # ## Try it
