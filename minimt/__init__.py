@@ -1,7 +1,7 @@
 """minimt — a from-scratch, educational English→French Transformer.
 
 Read the course in this order; each module is a lesson's code and imports only the ones
-before it (and the two helpers `errors`, `files`):
+before it (and the helpers `errors`, `files`, `lang` — English or 中文):
 
     01 data         load_pairs, embedded_path, ARTICLE_PAIR
     02 tokenizer    Tokenizer, the special ids
@@ -46,7 +46,7 @@ import importlib
 
 from .errors import MinimtError
 
-HELPERS = ("errors", "files")
+HELPERS = ("errors", "files", "lang")
 COURSE = ("data", "tokenizer", "batch", "attention", "model", "loss", "schedule", "checkpoint", "train",
           "decode", "beam", "translate", "evaluate")
 # room: the rooms (and teaching modules, "path") its modules may import, besides the helpers.
