@@ -21,7 +21,7 @@ from typing import Callable
 from . import files
 from .errors import MinimtError
 
-SPLITS = ("train", "valid", "test", "phrasebook")
+SPLITS = ("train", "valid", "test", "phrasebook", "everyday")  # everyday: 40 pairs in no other split
 
 # The article's pair, followed through every lesson (its only definition; "How are you?\tComment
 # ça va ?" is a line of the embedded train split).

@@ -199,3 +199,13 @@ def test_cli_generate_calls_the_corpus_writer(tmp_path, monkeypatch, capsys):
     assert main(["data", "generate", "--out", str(tmp_path)]) == 0
     assert calls == [tmp_path]
     assert f"{tmp_path / 'valid.tsv'}: 2 pairs" in capsys.readouterr().out
+
+
+def test_everyday_sentences_are_in_no_other_split():
+    """data/everyday.tsv measures translation of new sentences: none of its English may be trained or tuned on."""
+    everyday = load_pairs(embedded_path("everyday"))
+    assert len(everyday) >= 30
+    seen = {en.lower() for split in SPLITS if split != "everyday" for en, _ in load_pairs(embedded_path(split))}
+    inside = [en for en, _ in everyday if en.lower() in seen]
+    assert not inside, f"data/everyday.tsv: these are in another split: {inside}"
+    assert len({en for en, _ in everyday}) == len(everyday)

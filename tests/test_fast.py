@@ -109,3 +109,31 @@ def test_dropout_is_identity_in_eval_or_at_zero_and_seeded():
     torch.manual_seed(5)
     assert torch.equal(a, fast_dropout(x, 0.3, True))
     assert not torch.equal(a, fast_dropout(x, 0.3, True))  # the next call draws new numbers
+
+
+def test_attention_kernel_is_measured_once_per_machine_and_cached(tmp_path, monkeypatch):
+    """`minimt train --attention auto` takes the kernel that measured faster here, and measures only once."""
+    from minimt.runtime import fast
+    monkeypatch.setenv("MINIMT_CACHE", str(tmp_path))
+    calls = []
+
+    def fake_time(kernel, *args):
+        calls.append(kernel)
+        return 0.002 if kernel is fast.attention else 0.005  # the written-out one "wins" here
+    monkeypatch.setattr(fast, "_time_kernel", fake_time)
+    cpu = torch.device("cpu")
+    first = fast.choose_attention(cpu, False, heads=2, head_dim=8)
+    again = fast.choose_attention(cpu, False, heads=2, head_dim=8)
+    assert first[0] == again[0] == "explicit" and len(calls) == 2  # two kernels timed, once
+    assert "measured now" in first[1] and "measured earlier" in again[1]
+    monkeypatch.setattr(fast, "_time_kernel", lambda kernel, *a: 0.001 if kernel is fast.sdpa_attention else 0.009)
+    assert fast.choose_attention(cpu, True, heads=2, head_dim=8)[0] == "sdpa"  # another key: measured anew
+    (tmp_path / fast.CHOICE_FILE).write_text("not json")
+    assert fast.choose_attention(cpu, False, heads=2, head_dim=8)[0] == "sdpa"  # a broken cache is re-measured
+
+
+def test_attention_measurement_times_both_real_kernels():
+    from minimt.runtime.fast import measure_attention
+    m = measure_attention(torch.device("cpu"), torch.float32, heads=2, head_dim=8, tokens=64, reps=1)
+    assert m["choice"] in ("explicit", "sdpa") and m["explicit_ms"] > 0 and m["sdpa_ms"] > 0
+    assert m["choice"] == min(("explicit", "sdpa"), key=lambda n: m[f"{n}_ms"])

@@ -54,6 +54,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=None,
                    help="bfloat16 autocast (default: on where the hardware has native bf16 — "
                         "CUDA, or a CPU with AVX512-BF16/AMX — else off)")
+    g.add_argument("--attention", choices=("auto", "explicit", "sdpa"), default="auto",
+                   help="attention kernel: auto (default: the faster one on this machine, measured once and cached), "
+                        "explicit (the lessons' attention()) or sdpa (PyTorch's fused kernel); same maths")
     g.add_argument("--threads", metavar="N", type=int, default=None, help="CPU threads for torch (default: torch's choice)")
     g.add_argument("--eval-every", metavar="N", type=int, default=None,
                    help="steps between evaluations (default: a quarter of the budget, so at least 3 before the end)")

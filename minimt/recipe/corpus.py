@@ -36,6 +36,7 @@ class Corpus:
     tokenizer: object
     train_ids: list      # [(src ids, tgt ids)] without specials
     valid_ids: list
+    everyday: list | None = None  # the embedded corpus only: data/everyday.tsv, sentences in no split
 
     @property
     def train_lengths(self) -> list[tuple[int, int]]:
@@ -117,4 +118,5 @@ def prepare_corpus(args: argparse.Namespace, tokenizer_dir: Path | None, say) ->
     max_len = ModelConfig(vocab_size=tok.vocab_size).max_positions
     train, train_ids = _encode(tok, train, max_len, "training data", say)
     valid, valid_ids = _encode(tok, valid, max_len, "validation data", say)
-    return Corpus(train, valid, test, str(test_path) if test_path else "", tok, train_ids, valid_ids)
+    everyday = load_pairs(embedded_path("everyday")) if args.data is None else None
+    return Corpus(train, valid, test, str(test_path) if test_path else "", tok, train_ids, valid_ids, everyday)

@@ -93,5 +93,13 @@ def final_report(model, tok, corpus, out, metrics_path, best, step, device, auto
                                        "test_chrf": s["chrf"], "test_sentences": len(tests)})
         print(f"\ntest ({corpus.test_name}, {len(tests)} sentences, greedy): "
               f"BLEU {s['bleu']:.1f}  chrF {s['chrf']:.1f}")
+    if corpus.everyday:  # everyday English written for this check, in none of the splits
+        e = scores(translate_all(model, tok, [en for en, _ in corpus.everyday], autocast=autocast),
+                   [fr for _, fr in corpus.everyday])
+        report["everyday"] = {"sentences": len(corpus.everyday), **e}
+        append_metrics(metrics_path, {"step": best["step"] or step, "everyday_bleu": e["bleu"],
+                                       "everyday_chrf": e["chrf"], "everyday_sentences": len(corpus.everyday)})
+        print(f"everyday sentences in no split (data/everyday.tsv, {len(corpus.everyday)}): "
+              f"chrF {e['chrf']:.1f}  BLEU {e['bleu']:.1f}")
     print(f"checkpoint: {out}  (translate with: minimt translate --checkpoint {out} \"{ARTICLE_SENTENCE}\")")
     return report

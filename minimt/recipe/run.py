@@ -19,7 +19,7 @@ from ..checkpoint import save_checkpoint
 from ..model import ModelConfig, Transformer
 from ..runtime import distributed as dist
 from ..runtime.device import default_bf16, describe, resolve_device
-from ..runtime.fast import enable_fast_kernels
+from ..runtime.fast import choose_attention, enable_fast_kernels
 from ..runtime.memory import keep_freed_memory, limit_kernel_cache
 from ..runtime.progress import Clock, TrainingBar, append_metrics, eval_line, keep_metrics_up_to
 from ..runtime.run_folder import how_to_resume
@@ -80,7 +80,13 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
     tok = corpus.tokenizer
     seed_everything(args.seed)
     config, model = build_model(args, tok.vocab_size, resume_state)
-    model = enable_fast_kernels(model.to(device))  # same maths, cheaper kernels (runtime/fast.py)
+    if args.attention == "auto":  # the faster kernel on this machine, measured once (runtime/fast.py)
+        kernel, why = choose_attention(device, args.bf16, heads=config.n_heads,
+                                       head_dim=config.d_model // config.n_heads)
+    else:
+        kernel, why = args.attention, "--attention"
+    say(f"attention kernel: {kernel} ({why})")
+    model = enable_fast_kernels(model.to(device), attention=kernel)  # same maths, cheaper kernels
     optimizer = make_optimizer(model, lr=args.lr, weight_decay=args.weight_decay)
     clock = Clock(args.minutes, (resume_state or {}).get("elapsed_s", 0.0))
     scheduler = make_scheduler(optimizer, warmup=args.warmup, decay_fraction=args.decay_fraction,
@@ -191,7 +197,7 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
     if last_eval["step"] != place.step:  # the final evaluation and checkpoint, unless the last step just had them
         evaluate_and_save(place)
     say(f"trained {place.step} steps ({place.epoch} full epochs) in {(time.perf_counter() - start) / 60:.1f} min "
-        f"on {describe(device, args.bf16)}; "
+        f"on {describe(device, args.bf16)}, {kernel} attention; "
         f"{meter.train_tokens / max(meter.train_seconds, 1e-9):,.0f} target tokens/s in the training steps"
         + (f" of each of {world_size} processes" if world_size > 1 else ""))
     summary = {"steps": place.step, "epochs": place.epoch, "seconds": round(time.perf_counter() - start, 1),

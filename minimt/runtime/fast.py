@@ -16,11 +16,15 @@ bounds.
 """
 from __future__ import annotations
 
+import json
+import time
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..attention import MultiHeadAttention, attention
+from ..files import atomic_write_text, cache_dir
 
 ATTENTION_CHOICES = ("auto", "sdpa", "explicit")
 
@@ -89,6 +93,60 @@ def auto_attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None,
 
 
 _KERNELS = {"auto": auto_attention, "sdpa": sdpa_attention, "explicit": attention}
+CHOICE_FILE = "attention_kernels.json"
+
+
+def _time_kernel(kernel, q, k, v, mask, reps: int) -> float:
+    """Median seconds of forward + backward of one attention kernel."""
+    times = []
+    for _ in range(reps + 1):  # the first call warms up (oneDNN builds its kernel)
+        qq, kk, vv = (t.detach().requires_grad_() for t in (q, k, v))
+        t0 = time.perf_counter()
+        out, _ = kernel(qq, kk, vv, mask)
+        out.float().sum().backward()
+        times.append(time.perf_counter() - t0)
+    return sorted(times[1:])[reps // 2]
+
+
+def measure_attention(device: torch.device, dtype: torch.dtype, *, heads: int, head_dim: int,
+                      tokens: int = 2048, length: int = 16, reps: int = 5) -> dict:
+    """Time `attention()` and the fused SDPA kernel on this machine, on a training-like shape:
+    (B, H, T, hd) with B*T ~ ``tokens`` and a padding mask. A second or so, once per machine."""
+    g = torch.Generator().manual_seed(0)
+    B = max(1, tokens // length)
+    q, k, v = (torch.randn(B, heads, length, head_dim, generator=g).to(device, dtype) for _ in range(3))
+    lengths = torch.randint(length // 2, length + 1, (B,), generator=g)
+    mask = (torch.arange(length)[None, :] < lengths[:, None])[:, None, None, :].to(device)  # (B,1,1,S)
+    seconds = {name: _time_kernel(_KERNELS[name], q, k, v, mask, reps) for name in ("explicit", "sdpa")}
+    return {"choice": min(seconds, key=seconds.get), **{f"{n}_ms": round(1e3 * t, 3) for n, t in seconds.items()}}
+
+
+def choose_attention(device: torch.device, bf16: bool, *, heads: int, head_dim: int) -> tuple[str, str]:
+    """("sdpa" | "explicit", why): the faster attention kernel for training on this machine.
+
+    Which one wins depends on the CPU: fp32 SDPA was ~2x faster on an AVX-512 CPU, 10% SLOWER on a
+    Zen 3 AVX2 CPU (issue 12), and bf16 SDPA on CPU is 6-20x slower. So on the CPU we measure, once:
+    the answer is cached per CPU kernels, threads, torch version, precision and head shape in
+    $MINIMT_CACHE/attention_kernels.json (delete it to measure again). On CUDA the fused kernel wins.
+    """
+    if device.type != "cpu":
+        return "sdpa", f"fused kernel on {device.type}"
+    dtype = torch.bfloat16 if bf16 else torch.float32
+    capability = getattr(torch.backends.cpu, "get_cpu_capability", lambda: "cpu")()
+    key = f"{capability}|threads {torch.get_num_threads()}|torch {torch.__version__}|{dtype}|h{heads}x{head_dim}"
+    path = cache_dir() / CHOICE_FILE
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if key not in known or known[key].get("choice") not in ("sdpa", "explicit"):
+        known[key] = measure_attention(device, dtype, heads=heads, head_dim=head_dim)
+        atomic_write_text(path, json.dumps(known, indent=1, sort_keys=True) + "\n")
+        how = "measured now"
+    else:
+        how = "measured earlier"
+    m = known[key]
+    return m["choice"], f"{how}: explicit {m['explicit_ms']} ms vs sdpa {m['sdpa_ms']} ms fwd+bwd ({path})"
 
 
 def enable_fast_kernels(model: nn.Module, *, attention: str = "auto", dropout: bool = True) -> nn.Module:
