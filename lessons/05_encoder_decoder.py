@@ -235,13 +235,15 @@ print("untrained best guess there: ", [tok.id_to_piece(i) for i in guess.tolist(
 assert guess.tolist() == batch.decoder_input_ids[0].tolist()
 print(f"probability of the right next piece '{tok.id_to_piece(int(batch.labels[0, 0]))}': "
       f"{logits.softmax(-1)[0, 0, batch.labels[0, 0]]:.6f} (uniform would be 1/V = {1 / V:.6f})")
+assert logits.softmax(-1)[0, 0, batch.labels[0, 0]] < 1 / V  # the echo: below uniform
 
 # %% [markdown]
 # The untrained model **echoes its input**: at every position its top guess is the piece it
 # was given. Nothing is wrong — the residual connections carry the input embedding all the
 # way up, and the shared output layer scores a vector highest against its own row of the
-# table. That makes the first loss about 1 nat above ln V (lesson 06); training breaks the
-# echo within a few steps.
+# table. So the right next piece gets *less* than the uniform 1/V (printed above, and checked
+# below), and the first loss is above ln V, the loss of guessing uniformly (lesson 06
+# measures it); training breaks the echo within a few steps.
 
 # %% [markdown]
 # `return_attention=True` hands back every attention map, per layer — what lesson 09 plots
