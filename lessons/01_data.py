@@ -67,7 +67,7 @@ print("saved", plot_pipeline(FIGURES / "01_pipeline.png"))
 #     How are you?<TAB>Comment ça va ?<TAB>CC-BY 2.0 (France) Attribution: tatoeba.org #…
 #
 # minimt ships a small corpus in `data/`: a hand-written phrasebook plus sentences composed
-# by a grammar (`minimt/corpus.py`), split once and for all into `train`, `valid` and `test`.
+# by a grammar (`minimt/corpus/`), split once and for all into `train`, `valid` and `test`.
 # `load_pairs` reads any such file into a list of `(english, french)` tuples.
 
 # %%
