@@ -22,6 +22,15 @@
 #
 # - **Builds on:** nothing: this is the first lesson (Python and a little PyTorch are enough).
 # - **Next:** lesson 02 — Tokenization: these sentences become pieces and ids.
+#
+# ### The whole road, on one picture
+#
+# The cell below draws where the article's pair is going over the next lessons: text (01),
+# pieces and ids (02), the padded batch with `attention_mask`, `labels` padded with -100 and
+# the shifted `decoder_input_ids` (03), the masks inside attention (04), the encoder–decoder
+# (05) and the loss (06); lessons 07–10 train, decode, score and serve the model. The badge
+# on each stage is its lesson. The ids are the real ones of minimt's tokenizer (the first
+# run trains it, a few seconds). Come back to this picture whenever a lesson zooms into one box.
 
 # %%
 import os
@@ -40,10 +49,12 @@ import matplotlib.pyplot as plt
 from minimt.data import embedded_path, load_pairs
 from minimt.errors import MinimtError
 from minimt.files import cache_dir
-from minimt.plots import save_figure
+from minimt.plots import plot_pipeline, save_figure
 
+os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and messages follow it (lessons/zh/: "zh")
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
+print("saved", plot_pipeline(FIGURES / "01_pipeline.png"))
 
 # %% [markdown]
 # ## 1. The file format
@@ -56,7 +67,7 @@ FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 #     How are you?<TAB>Comment ça va ?<TAB>CC-BY 2.0 (France) Attribution: tatoeba.org #…
 #
 # minimt ships a small corpus in `data/`: a hand-written phrasebook plus sentences composed
-# by a grammar (`minimt/corpus.py`), split once and for all into `train`, `valid` and `test`.
+# by a grammar (`minimt/corpus/`), split once and for all into `train`, `valid` and `test`.
 # `load_pairs` reads any such file into a list of `(english, french)` tuples.
 
 # %%
@@ -222,3 +233,10 @@ else:
 # - Plot *characters* per sentence instead of words. Does French still come out longer?
 #
 # Next: lesson 02 turns these strings into pieces and ids with a tokenizer minimt trains itself.
+
+# %% [markdown]
+# ## Exercises
+#
+# No exercise practises this lesson on its own: the pairs it loads are the input of every
+# exercise. The first ones, `minimt exercises start 1` (lesson 02) and 2–4 (lesson 03), start
+# from the article's pair you met here.

@@ -5,9 +5,12 @@
 #
 #     input_ids: [101, 2026, 2003, 2073, 102]
 #
-# and moves on. Those numbers are rows of BERT's vocabulary (30,522 WordPiece pieces learned
-# from English Wikipedia); 101 is `[CLS]`, 102 is `[SEP]`. A translation model needs a
-# vocabulary that covers *both* English and French, so minimt trains its own:
+# and moves on. Those ids are *illustrative*: they are written in the style of BERT's
+# vocabulary (30,522 WordPiece pieces, learned from BooksCorpus and English Wikipedia), where
+# 101 is `[CLS]` and 102 is `[SEP]` — but they are not what BERT's tokenizer really gives:
+# real BERT also cuts "?" off as a piece of its own, so it returns *six* ids
+# (`[CLS] how are you ? [SEP]`), not five. A translation model needs a vocabulary that covers
+# *both* English and French, so minimt trains its own, and every id below is a real one:
 #
 # 1. why subword pieces, rather than words or characters;
 # 2. training one SentencePiece model on both languages;
@@ -41,6 +44,7 @@ from minimt.errors import MinimtError
 from minimt.plots import save_figure
 from minimt.tokenizer import Tokenizer
 
+os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and messages follow it (lessons/zh/: "zh")
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 train = load_pairs(embedded_path("train"))
@@ -86,8 +90,7 @@ print(f"characters: {len({c for pair in train for s in pair for c in s}):6,} dis
 
 # %%
 tok = Tokenizer.default()
-print(tok)
-print("model file:", tok.model_path)
+print(f"{tok.vocab_size:,} pieces; model file:", tok.model_path)
 print("sha256:", tok.sha256[:16], "… (checkpoints store it, to refuse a mismatched tokenizer)")
 print("first pieces after the 4 special ones:", [tok.id_to_piece(i) for i in range(4, 24)])
 longest = sorted(range(4, tok.vocab_size), key=lambda i: -len(tok.id_to_piece(i)))[:8]
@@ -110,7 +113,8 @@ for text in (english, french):
 
 # %% [markdown]
 # Compare with the article: `[101, 2026, 2003, 2073, 102]` has five ids for "How are you?";
-# ours has only the pieces. Where did `[CLS]` (101) and `[SEP]` (102) go?
+# ours has only the pieces — four, because our tokenizer cuts "?" off too, like real BERT.
+# Where did `[CLS]` (101) and `[SEP]` (102) go?
 #
 # ## 4. Special tokens
 #
@@ -120,15 +124,19 @@ for text in (english, french):
 roles = {
     tok.pad_id: "padding: fills short rows in a batch (lesson 03); never predicted",
     tok.unk_id: "unknown: a character never seen in training",
-    tok.bos_id: "begin: the first token the decoder reads — the article's [CLS] role",
-    tok.eos_id: "end: closes every sequence, so the model learns to stop — the article's [SEP] role",
+    tok.bos_id: "begin: the first token the decoder reads (not BERT's [CLS]: see below)",
+    tok.eos_id: "end: closes every sequence, so the model learns to stop (where BERT puts [SEP])",
 }
 for i, role in roles.items():
     print(f"id {i}  {tok.id_to_piece(i):6}  {role}")
 
 # %% [markdown]
-# BERT puts `[CLS]` in front of its input and `[SEP]` at the end. A translation model splits
-# the work between an encoder, which reads the English, and a decoder, which writes French:
+# BERT puts `[CLS]` in front of its input and `[SEP]` at the end. `[CLS]` is **not** a start
+# signal like our BOS: it is a *summary* token on the encoder's input, whose final vector a
+# classifier reads as "the whole sentence". A translator needs no summary — its decoder reads
+# every English position through cross-attention (lesson 04) — so minimt puts nothing in
+# front of the encoder's input. A translation model splits the work between an encoder,
+# which reads the English, and a decoder, which writes French:
 #
 # - the encoder input is `English pieces + [EOS]` — no start token: the encoder sees the
 #   whole sentence at once and needs no signal to begin;
@@ -204,9 +212,11 @@ for what, text in examples.items():
     print(f"{what:34} {text!r:26} → {after!r:22} {flag}")
 changed = sum(tok.normalize(s) != s for pair in sample for s in pair)
 print(f"sentences of our corpus changed by normalisation: {changed} of {2 * len(sample):,}")
+assert changed == 0  # the prose below relies on it: our embedded corpus is already in normal form
 
 # %% [markdown]
-# Two consequences. The curly ’ and the straight ' are *different* pieces — a corpus mixing
+# Our own corpus is already normalised (0 sentences changed, as printed), but Tatoeba's is
+# not. Two consequences. The curly ’ and the straight ' are *different* pieces — a corpus mixing
 # them splits its statistics in two. And when we score translations (lesson 09) against
 # references typed with no-break spaces, the model's plain spaces differ from them; sacreBLEU
 # tokenises both the same way, so this is harmless there, but worth knowing.
@@ -236,6 +246,8 @@ with tempfile.TemporaryDirectory() as folder:
         stats.append((size, per_sentence, rare))
         print(f"vocab {size:6,}: {per_sentence:5.2f} pieces per sentence; {rare:6.1%} of pieces seen < 10 times;"
               f" 'Comment ça va ?' → {t.pieces('Comment ça va ?')}")
+if corpus is not train:  # fast mode trains the sizes on a part of the corpus: not the default tokenizer
+    print(f"(fast mode: these tokenizers learned from {len(corpus):,} pairs; the default one from {len(train):,})")
 
 # %%
 plt.rcParams.update({"font.size": 13})
@@ -264,14 +276,22 @@ print("saved", save_figure(fig, FIGURES / "02_vocab_size.png", dpi=120))
 best = min(p for _, p, _ in stats)
 knee = next(size for size, p, _ in stats if p <= 1.05 * best)
 print(f"smallest size within 5% of the shortest sentences measured: {knee:,} pieces")
-for size, p, rare in stats:
-    if size == tok.vocab_size:
-        print(f"the default {size:,}: {p:.2f} pieces per sentence, {rare:.0%} of its pieces seen < 10 times")
+# The default tokenizer itself (`tok`, all of train), measured on the same sentences as the sweep:
+counts = Counter(i for pair in corpus for s in pair for i in tok.encode(s))
+default_per_sentence = sum(counts.values()) / (2 * len(corpus))
+default_rare = sum(1 for i in range(4, tok.vocab_size) if counts[i] < 10) / (tok.vocab_size - 4)
+print(f"the default tokenizer ({tok.vocab_size:,} pieces, trained on all {len(train):,} train pairs): "
+      f"{default_per_sentence:.2f} pieces per sentence, {default_rare:.0%} of its pieces seen < 10 times "
+      f"in these {len(corpus):,} pairs; 'Comment ça va ?' → {tok.pieces('Comment ça va ?')}")
+assert tok.vocab_size >= knee                            # at or past the knee ...
+assert tok.pieces("Comment ça va ?")[0] == "▁Comment"    # ... and the article's ▁Comment is one piece
 
 # %% [markdown]
-# The default sits at or a little past the knee on purpose: sentences are barely shorter
-# there, but frequent whole words — the article's `▁Comment` among them — get a piece of
-# their own, which makes the pictures of later lessons easy to read. Our corpus is small and
+# The default sits at or a little past the knee on purpose (the two asserts above check it):
+# sentences are barely shorter there, but frequent whole words — the article's `▁Comment`
+# among them: one piece in the default tokenizer, while the smaller sizes above cut it into
+# `▁C` and more pieces (print them again) — get a piece of their own, which makes the
+# pictures of later lessons easy to read. Our corpus is small and
 # regular, so even its rare pieces are simple words; on Tatoeba, try 8,000.
 
 # %% [markdown]
@@ -289,3 +309,10 @@ for size, p, rare in stats:
 #
 # Next: lesson 03 turns these id lists into padded tensors — input_ids, attention_mask,
 # labels with -100 and decoder_input_ids.
+
+# %% [markdown]
+# ## Exercises
+#
+# Practise this lesson: `minimt exercises start N`, then `minimt exercises check N`.
+#
+# - **1** — `add_specials`: encode a pair and add the special tokens where they belong (EOS, BOS)

@@ -10,6 +10,11 @@
 #     labels             the French ids + EOS, padded with -100  → what the decoder must predict
 #     decoder_input_ids  BOS + labels shifted right              → what the decoder reads
 #
+# A fifth tensor rides along: `decoder_attention_mask`, the `attention_mask` of
+# `decoder_input_ids` (1 = real, 0 = padding). It is not one of the article's four because
+# it carries no new information — it is 1 exactly where `labels` is not -100 (section 6
+# checks it) — but the decoder needs it in lesson 04, so `make_batch` builds it too.
+#
 # Every tensor gets a picture (from `minimt.plots`) and a check. The code is in
 # `minimt/batch.py`, under 200 lines of plain tensor slicing — read it alongside.
 #
@@ -38,6 +43,7 @@ from minimt.batch import IGNORE_INDEX, bucket_batches, make_batch, padding_fract
 from minimt.data import embedded_path, load_pairs
 from minimt.tokenizer import Tokenizer
 
+os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and messages follow it (lessons/zh/: "zh")
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 tok = Tokenizer.default()  # lesson 02's tokenizer (trained once, then cached)
@@ -63,11 +69,13 @@ show("input_ids", one.input_ids)
 show("attention_mask", one.attention_mask)
 show("labels", one.labels)
 show("decoder_input_ids", one.decoder_input_ids)
-print("the article:           input_ids [101, 2026, 2003, 2073, 102], attention_mask [1, 1, 1, 1, 1],"
+show("decoder_attention_mask", one.decoder_attention_mask)
+print("the article (illustrative ids): input_ids [101, 2026, 2003, 2073, 102], attention_mask [1, 1, 1, 1, 1],"
       " labels [1055, 3791, 3651, 102, -100, -100]")
 
 # %% [markdown]
-# Our EOS (3) plays the article's `[SEP]` (102). We put no start token in front of the
+# The article's ids are illustrative (lesson 02); ours are real. Our EOS (3) sits where the
+# article puts `[SEP]` (102). We put no start token in front of the
 # encoder's input (lesson 02 explains why) where BERT puts `[CLS]` (101) — but our tokenizer
 # cuts "?" off as a piece of its own, so our row still has five real ids: four pieces + EOS.
 # We also padded `input_ids` to 6, hence one 0 in its `attention_mask`. "Comment ça va ?"
@@ -134,15 +142,16 @@ assert batch.attention_mask.sum(1).tolist() == [len(tok.encode(en)) + 1 for en, 
 # padding is **-100**, not the pad id. Why? The loss, `F.cross_entropy(..., ignore_index=-100)`,
 # skips every position whose label is -100 and averages over the rest. If we padded labels
 # with 0 instead, padding would count as something to predict: a model could lower its loss
-# by learning to say `<pad>` — easy, useless — and padded rows would weigh more than short
-# ones. Check both claims with random scores (logits) for our batch:
+# by learning to say `<pad>` — easy, useless — and the loss of the same sentences would
+# change with how much padding their batch happens to have. Check both claims with random
+# scores (logits) for our batch — first that -100 really means "skip", then each claim:
 
 # %%
 labels = batch.labels
 print(plots.plot_id_grid(labels, pieces=[["" if i == IGNORE_INDEX else tok.id_to_piece(i) for i in row]
                                          for row in labels.tolist()], pad_id=tok.pad_id, row_labels=rows,
                          title="labels: French + EOS, padded with -100", path=FIGURES / "03_labels.png"))
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # `_ =`: the call returns a Generator, whose repr would be printed
 B, T = labels.shape
 logits = torch.randn(B, T, tok.vocab_size)  # (B, T, V): a score for every piece at every position
 loss = F.cross_entropy(logits.reshape(B * T, -1), labels.reshape(B * T), ignore_index=IGNORE_INDEX)
@@ -160,7 +169,18 @@ with_pad = F.cross_entropy(cheat.reshape(B * T, -1), pad_labels.reshape(B * T))
 with_ignore = F.cross_entropy(cheat.reshape(B * T, -1), labels.reshape(B * T), ignore_index=IGNORE_INDEX)
 print(f"cheating model — loss with labels padded by <pad>: {with_pad:.3f} (looks better!);"
       f" with -100: {with_ignore:.3f} (unchanged: {loss:.3f})")
-assert with_pad < with_ignore and torch.allclose(with_ignore, loss)
+assert with_pad < with_ignore and torch.allclose(with_ignore, loss)  # claim 1: padding would reward <pad>
+
+# Claim 2: with pad-id labels, padding counts as tokens, so the same sentences get another loss
+# just because the batch is wider. Pad 4 more columns: -100 gives the same loss, pad-id labels do not.
+wide_logits = torch.cat([logits, torch.randn(B, 4, tok.vocab_size)], dim=1)     # (B, T+4, V)
+wide = F.pad(labels, (0, 4), value=IGNORE_INDEX)                                 # (B, T+4): 4 more -100s
+wide_pad = wide.masked_fill(wide == IGNORE_INDEX, tok.pad_id)                    # the same, padded with 0
+ce = lambda lg, lb: F.cross_entropy(lg.reshape(-1, lg.size(-1)), lb.reshape(-1), ignore_index=IGNORE_INDEX)  # noqa: E731
+print(f"4 more padded columns — with -100: {ce(wide_logits, wide):.4f} (was {loss:.4f});"
+      f" padded with <pad>: {ce(wide_logits, wide_pad):.4f} (was {ce(logits, pad_labels):.4f})")
+assert torch.allclose(ce(wide_logits, wide), loss)                               # padding does not count
+assert not torch.allclose(ce(wide_logits, wide_pad), ce(logits, pad_labels))     # claim 2: padding counts
 
 # %% [markdown]
 # ## 5. decoder_input_ids: the labels, shifted right
@@ -187,7 +207,8 @@ print(plots.plot_shift(labels, dec, label_pieces=piece_rows(labels), input_piece
 # Two details. The decoder never reads the token it must predict at the same position —
 # if `decoder_input_ids` were the labels themselves, the model would learn to copy its input
 # and produce gibberish when generating. And on a padded row, EOS moves into the
-# decoder input at a position whose label is -100 and whose `decoder_attention_mask` is 0:
+# decoder input at a position whose label is -100 and whose `decoder_attention_mask` (the
+# fifth tensor of the introduction) is 0:
 # it predicts nothing, and nothing can look at it.
 #
 # ## 6. The rules, checked
@@ -264,3 +285,12 @@ print("saved", plots.save_figure(fig, FIGURES / "03_padding_fraction.png", dpi=1
 #   sentences?
 #
 # Next: lesson 04 uses `attention_mask` inside attention, and adds the causal mask.
+
+# %% [markdown]
+# ## Exercises
+#
+# Practise this lesson: `minimt exercises start N`, then `minimt exercises check N`.
+#
+# - **2** — `pad_batch`: pad a batch on the right and build attention_mask from the row lengths
+# - **3** — `make_labels`: labels = target + EOS, padded with -100
+# - **4** — `shift_right`: decoder_input_ids = BOS + labels[:-1], with -100 turned back into the pad id

@@ -9,6 +9,11 @@
 #     causal mask    (1,1,T,T)  never look at the future        (decoder self-attention)
 #     decoder mask   (B,1,T,T)  both at once: causal ∧ padding  (decoder self-attention)
 #
+# The shapes: B sentences in the batch, T query positions, S key positions — and H **heads**.
+# Multi-head attention runs H small attentions side by side, each on its own slice of every
+# vector, so it can look for H different things at once; section 5 builds it. Until then,
+# read H as one more batch dimension: every mask above has a 1 there, the same for all heads.
+#
 # In minimt every boolean mask means **True = may attend** — like PyTorch's
 # `F.scaled_dot_product_attention`. PyTorch's `nn.MultiheadAttention` means the **opposite**
 # (True = ignore). We check our code against both, in this lesson, to 1e-5.
@@ -40,9 +45,10 @@ from minimt.attention import (MultiHeadAttention, attention, causal_mask, decode
 from minimt.batch import make_batch
 from minimt.tokenizer import Tokenizer
 
+os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and messages follow it (lessons/zh/: "zh")
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # `_ =`: keep the returned Generator's repr out of the output
 tok = Tokenizer.default()
 special = dict(pad_id=tok.pad_id, bos_id=tok.bos_id, eos_id=tok.eos_id)
 
@@ -122,9 +128,11 @@ print(f"attention() vs F.scaled_dot_product_attention (same bool mask): {max_dif
 assert max_diff(out, ref) < 1e-5
 
 # %% [markdown]
-# The picture of the masks: the (B,1,1,S) padding mask, its broadcast to (B,H,T,S) — the same
-# for every head and every query, so we draw two heads of the four — the causal mask and the
-# decoder's combined mask (section 3). To keep it readable on a slide, it shows the two short
+# The picture of the masks: the (B,1,1,S) padding mask; its broadcast to (B,H,T,S), with the
+# decoder's T French positions as queries and the S English ones as keys — that is the
+# **cross-attention mask** of section 4, titled so; the same for every head and every query,
+# so we draw two heads of the four — then the causal mask and the decoder's combined mask
+# (section 3). To keep it readable on a slide, it shows the two short
 # sentences of the batch, in a batch of their own.
 
 # %%
@@ -282,3 +290,15 @@ print(plots.plot_attention(w_self[0].mean(0)[:m, :m], query_pieces=tgt_pieces[0]
 #   self-attention mask: which say "causal" and which say "padding"?
 #
 # Next: lesson 05 puts these layers into the encoder–decoder and follows one batch through it.
+
+# %% [markdown]
+# ## Exercises
+#
+# Practise this lesson: `minimt exercises start N`, then `minimt exercises check N`.
+#
+# - **5** — `padding_mask`: the padding mask (B,1,1,S) from attention_mask, True = may attend
+# - **6** — `causal_mask`: the causal mask (1,1,T,T), the lower triangle with its diagonal
+# - **7** — `decoder_self_mask`: the decoder's mask, causal AND padding (B,1,T,T)
+# - **8** — `attention`: scaled dot-product attention with a bool mask (and a row with no key)
+# - **15** — `torch_masks`: fix the masks handed to nn.Transformer (True = ignore there)
+# - **16** — `decoder_self_mask`: fix the decoder that peeks at the next token

@@ -9,8 +9,10 @@
 #     decoder_input_ids (B,T) → embedding ·√D + positions → decoder layers (causal self-attention,
 #         cross-attention into memory) → × embeddingᵀ → logits (B,T,V)
 #
-# We redo the forward pass by hand with the model's own layers and check that it gives exactly
-# the model's numbers — so what you read here is what trains in lesson 07.
+# We redo the forward pass by hand with the model's own layers and check that it gives the
+# model's numbers to float rounding (0 or about 1e-6, depending on the machine and its threads:
+# the same sums, added in another order; the lesson asserts < 1e-4) — so
+# what you read here is what trains in lesson 07.
 # The code is `minimt/model.py` (~250 lines) — read it alongside.
 #
 # Run it as a script (`python lessons/05_encoder_decoder.py`) or as a notebook.
@@ -38,9 +40,10 @@ from minimt.batch import make_batch
 from minimt.model import ModelConfig, Transformer
 from minimt.tokenizer import Tokenizer
 
+os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and messages follow it (lessons/zh/: "zh")
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # `_ =`: keep the returned Generator's repr out of the output
 tok = Tokenizer.default()
 special = dict(pad_id=tok.pad_id, bos_id=tok.bos_id, eos_id=tok.eos_id)
 
@@ -72,7 +75,7 @@ show("decoder_attention_mask", batch.decoder_attention_mask, "(B,T)")
 show("labels", batch.labels, "(B,T) French + EOS, -100 = ignore")
 
 config = ModelConfig(vocab_size=tok.vocab_size)
-model = Transformer(config).eval()  # eval(): dropout off, so every number below is reproducible
+model = Transformer(config).eval()  # eval(): dropout off (section 3), so every number below is reproducible
 print(config)
 n_params = lambda m: sum(p.numel() for p in m.parameters())  # noqa: E731
 print(f"parameters: {n_params(model):,} — embedding {n_params(model.embedding):,} (shared 3 ways), "
@@ -134,7 +137,27 @@ print("saved", plots.save_figure(fig, FIGURES / "05_positions.png", dpi=100))
 # %% [markdown]
 # ## 3. The encoder
 #
-# Each encoder layer does two things, each wrapped the same way — **pre-norm**: normalise,
+# Three ideas first, one paragraph each.
+#
+# **LayerNorm** rescales each position's D numbers to mean 0 and standard deviation 1, then
+# multiplies by a learned gain and adds a learned bias (D of each). Each vector is normalised
+# on its own — not across the batch — so padding and batch size cannot change a real token's
+# numbers. It keeps the scale of the signal steady from layer to layer, which keeps training
+# stable.
+#
+# **Pre-norm vs post-norm.** The original paper (Vaswani et al., 2017) normalises *after*
+# adding the residual: `x = LayerNorm(x + Sublayer(x))` (post-norm). minimt, like most
+# models since, normalises *before*: `x = x + Sublayer(LayerNorm(x))` (pre-norm). Then the
+# residual path from input to output is a plain sum that no LayerNorm touches, so gradients
+# reach the first layers undiminished and training needs less care with warmup; the price is
+# one more LayerNorm at the end of the stack.
+#
+# **Dropout** (training only) sets a random 10% of the numbers (`dropout=0.1`) to 0 and scales
+# the rest by 1/0.9, so the expected value is unchanged. The model cannot lean on any single
+# number and overfits less. `model.eval()` switches it off — that is why this lesson, which
+# compares numbers, calls `eval()`; `model.train()` switches it back on (lesson 07).
+#
+# Each encoder layer does two things, each wrapped the same way — pre-norm: normalise,
 # transform, add back (the "residual"), so the signal always has a clean path through:
 #
 #     x = x + SelfAttention(LayerNorm(x), mask = padding (B,1,1,S))
@@ -158,7 +181,13 @@ for i, layer in enumerate(model.encoder_layers):
     show(f"after encoder layer {i}", x)
 memory = model.encoder_norm(x)
 show("memory = encoder_norm(x)", memory, "(B,S,D)")
-print(f"by hand vs model.encode(): {max_diff(memory, model.encode(batch.input_ids, batch.attention_mask)):.1e}")
+norm = model.encoder_norm  # LayerNorm, written out: per position, mean 0 and std 1, then gain and bias
+by_hand_norm = (x - x.mean(-1, keepdim=True)) / (x.var(-1, unbiased=False, keepdim=True) + norm.eps).sqrt()
+print(f"LayerNorm by hand vs nn.LayerNorm: {max_diff(by_hand_norm * norm.weight + norm.bias, memory):.1e}")
+assert max_diff(by_hand_norm * norm.weight + norm.bias, memory) < 1e-4
+encoded = model.encode(batch.input_ids, batch.attention_mask)
+print(f"by hand vs model.encode(): {max_diff(memory, encoded):.1e} (equal to float rounding)")
+assert max_diff(memory, encoded) < 1e-4
 
 # %% [markdown]
 # ## 4. The decoder
@@ -198,7 +227,7 @@ for i, layer in enumerate(model.decoder_layers):
 logits = model.decoder_norm(y) @ model.embedding.weight.T  # (B,T,D) @ (D,V) → (B,T,V)
 show("logits", logits, f"(B,T,V), V = {V}")
 full = model(batch.input_ids, batch.attention_mask, batch.decoder_input_ids, batch.decoder_attention_mask)
-print(f"by hand vs model(...): {max_diff(logits, full):.1e}")
+print(f"by hand vs model(...): {max_diff(logits, full):.1e} (equal to float rounding: 0 or ~1e-6, by machine and threads)")
 assert max_diff(logits, full) < 1e-4
 guess = logits[0].argmax(-1)
 print("input at each position:     ", tgt_pieces[0])
@@ -206,13 +235,15 @@ print("untrained best guess there: ", [tok.id_to_piece(i) for i in guess.tolist(
 assert guess.tolist() == batch.decoder_input_ids[0].tolist()
 print(f"probability of the right next piece '{tok.id_to_piece(int(batch.labels[0, 0]))}': "
       f"{logits.softmax(-1)[0, 0, batch.labels[0, 0]]:.6f} (uniform would be 1/V = {1 / V:.6f})")
+assert logits.softmax(-1)[0, 0, batch.labels[0, 0]] < 1 / V  # the echo: below uniform
 
 # %% [markdown]
 # The untrained model **echoes its input**: at every position its top guess is the piece it
 # was given. Nothing is wrong — the residual connections carry the input embedding all the
 # way up, and the shared output layer scores a vector highest against its own row of the
-# table. That makes the first loss about 1 nat above ln V (lesson 06); training breaks the
-# echo within a few steps.
+# table. So the right next piece gets *less* than the uniform 1/V (printed above, and checked
+# below), and the first loss is above ln V, the loss of guessing uniformly (lesson 06
+# measures it); training breaks the echo within a few steps.
 
 # %% [markdown]
 # `return_attention=True` hands back every attention map, per layer — what lesson 09 plots
@@ -259,3 +290,10 @@ assert torch.allclose(after[:, :t], full[:, :t], atol=1e-5)
 # - Count the parameters of a model with a separate output layer: how many more?
 #
 # Next: lesson 06 turns these logits and the -100 labels into one number, the loss.
+
+# %% [markdown]
+# ## Exercises
+#
+# No exercise practises this lesson on its own: it assembles the parts you write in lesson
+# 03's exercises (2–4: the batch) and lesson 04's (5–8: the masks and `attention`), and its
+# logits are the input of lesson 06's exercises (9, 17, 20) — `minimt exercises start 9`.

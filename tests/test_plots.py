@@ -124,8 +124,8 @@ def test_broadcast_masks(tmp_path, figures):
     expected[:, 4] = 0
     assert torch.equal(torch.tensor(combined_row1.data), expected)  # the picture shows the real mask
     texts = all_texts(fig)
-    assert "·Hi" in texts and "▁Hi" not in texts  # ▁ drawn as · in rotated labels ...
-    assert any("word start" in t for t in texts)   # ... and the title says what · means
+    assert "▁Hi" in texts and "·Hi" not in texts  # ▁ drawn as itself, rotated labels too ...
+    assert any("start of a word" in t for t in texts)   # ... and the title says what ▁ means
 
 
 def test_broadcast_masks_stay_slide_sized(tmp_path):
@@ -155,7 +155,7 @@ def test_attention_heatmaps(tmp_path, figures):
     png_size(plots.plot_attention_grid([w, w.flip(0)], query_pieces=q, key_pieces=k, title="grid",
                                        path=tmp_path / "g.png"))
     single, grid = figures
-    assert {p.replace("▁", "·") for p in q + k} <= set(all_texts(single))
+    assert set(q + k) <= set(all_texts(single))
     panels = [ax for ax in grid.axes if ax.get_images()]
     assert len(panels) == 2 * (3 + 1)
     mean = panels[3].get_images()[0].get_array()
@@ -278,7 +278,7 @@ def test_attention_pictures_show_the_pieces(checkpoint, tmp_path, figures):
     model, tok, _ = load_checkpoint(checkpoint)
     plots.attention_pictures(model, tok, "How are you?", tmp_path)
     cross, _, encoder, decoder = figures
-    src = [p.replace("▁", "·") for p in tok.pieces("How are you?") + ["</s>"]]  # as tick labels draw them
+    src = tok.pieces("How are you?") + ["</s>"]  # tick labels draw ▁ as ▁
     assert set(src) <= set(all_texts(cross)) and set(src) <= set(all_texts(encoder))
     # decoder self-attention: nothing above the diagonal (a position never sees the future)
     for ax in decoder.axes:
@@ -291,3 +291,60 @@ def test_plot_curves_cli(checkpoint, tmp_path):
     from minimt.commands import main
     assert main(["plot", "curves", str(checkpoint), "--out", str(tmp_path)]) == 0
     png_size(tmp_path / "curves.png")
+
+
+# ---------------------------------------------------------------- one drawing of ▁, the pipeline overview
+def test_word_start_is_drawn_one_way_in_every_figure(tmp_path, figures):
+    """Every plot module draws SentencePiece's ▁ with `piece_label` (▁ itself), never '·' or '_'."""
+    from pathlib import Path
+    from minimt.plots._style import WORD_START, piece_label
+    assert piece_label("▁Comment") == WORD_START + "Comment" and piece_label("ça") == "ça"
+    src = [["▁How", "▁are", "</s>"]]
+    tgt = [["<s>", "▁Comment", "▁ça"]]
+    plots.plot_tokens(src, title="t", path=tmp_path / "a.png")
+    plots.plot_id_grid([[45, 67, 3]], pieces=PIECES.get, title="t", path=tmp_path / "b.png")
+    plots.plot_broadcast_masks(torch.ones(1, 3), torch.ones(1, 3), n_heads=1, src_pieces=src, tgt_pieces=tgt,
+                               path=tmp_path / "c.png")
+    plots.plot_attention(torch.full((3, 3), 1 / 3), query_pieces=tgt[0], key_pieces=src[0], title="t",
+                         path=tmp_path / "d.png")
+    plots.plot_token_loss(torch.ones(1, 3), [[45, 67, -100]], pieces=PIECES.get, path=tmp_path / "e.png")
+    for fig in figures:
+        texts = " ".join(all_texts(fig))
+        assert WORD_START + "Comment" in texts or WORD_START + "How" in texts, texts
+        assert "·" not in texts and "_Comment" not in texts and "_How" not in texts
+    # and no plot module draws ▁ its own way: the one replace lives in _style.piece_label
+    for module in Path(plots.__file__).parent.glob("*.py"):
+        if module.name != "_style.py":
+            assert 'replace("▁"' not in module.read_text(encoding="utf-8"), module.name
+
+
+def test_broadcast_masks_name_the_cross_attention_mask(tmp_path, figures):
+    src = [["▁How", "</s>"]]
+    plots.plot_broadcast_masks(torch.ones(1, 2), torch.ones(1, 2), n_heads=2, src_pieces=src, tgt_pieces=src,
+                               path=tmp_path / "m.png")
+    titles = [ax.get_title() for ax in figures[0].axes]
+    assert any("cross-attention" in t and "(B,H,T,S)" in t for t in titles), titles
+
+
+def test_pipeline_overview_has_every_stage_and_the_real_ids(tmp_path, figures):
+    from minimt.data import embedded_path, load_pairs
+    from minimt.plots.pipeline import STAGES
+    from minimt.tokenizer import Tokenizer
+    tok = Tokenizer.train(load_pairs(embedded_path("phrasebook")), 200, out_dir=tmp_path / "tok")
+    w, h = png_size(plots.plot_pipeline(tmp_path / "pipeline.png", tokenizer=tok))
+    assert 1200 <= w <= 2000 and 700 <= h <= 1200  # one slide, readable at natural size
+    fig = figures[0]
+    texts = all_texts(fig)
+    badges = [t.get_text().strip() for t in fig.axes[0].texts if t.get_gid() == "stage"]
+    assert badges == [lesson for lesson, _ in STAGES] and len(badges) == 7
+    for _, name in STAGES:
+        assert name in texts
+    joined = " ".join(texts)
+    for name in ("input_ids", "attention_mask", "labels", "decoder_input_ids", "ignore_index=-100"):
+        assert name in joined
+    src, tgt = tok.encode("How are you?"), tok.encode("Comment ça va ?")
+    assert str(src) in joined and str(tgt) in joined                     # the real ids of this tokenizer
+    assert f"{tok.bos_id}\n{tok.id_to_piece(tok.bos_id)}" in texts          # decoder_input_ids starts with BOS
+    width = max(6, len(src) + 1, len(tgt) + 1)                           # padded to 6, as the article, or more
+    assert texts.count("-100") == width - len(tgt) - 1                   # labels padded with -100
+    assert f"{len(tgt) + 1} real label tokens" in joined

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._style import STYLE, _hide_frame, _plt, _save
+from ._style import STYLE, _hide_frame, _plt, _save, piece_label
 
 # One look per kind of cell, reused by every grid so a learner learns the colours once.
 CELL = {
@@ -53,10 +53,10 @@ def _draw_grid(ax, cells, *, widths, row_labels=None, y0=0.0):
             patches.append(rect)
             mid = left[j] + widths[j] / 2
             box = dict(facecolor="white", edgecolor="none", pad=1.0, alpha=0.85) if style["hatch"] else None
-            ax.text(mid, y0 + i + (0.36 if sub else 0.5), main, ha="center", va="center", bbox=box, fontsize=15,
+            ax.text(mid, y0 + i + (0.36 if sub else 0.5), piece_label(main), ha="center", va="center", bbox=box, fontsize=15,
                     fontweight="bold" if len(main) <= 5 else "normal")  # ids and "-100" bold; pieces plain
             if sub:
-                ax.text(mid, y0 + i + 0.74, sub, ha="center", va="center", fontsize=12, bbox=box)
+                ax.text(mid, y0 + i + 0.74, piece_label(sub), ha="center", va="center", fontsize=12, bbox=box)
     ax.set_xlim(0, sum(widths))
     ax.set_ylim(y0 + len(cells), y0)
     ax.set_aspect("equal")

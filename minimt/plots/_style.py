@@ -94,14 +94,24 @@ def _pieces_for(ids: list[list[int]], pieces, ignore_index=IGNORE_INDEX) -> list
     return pieces
 
 
-def _tick(piece: str) -> str:
-    """A piece for a tick label: ▁ as · (rotated, ▁ sits below the line, detached from its word)."""
-    return piece.replace("▁", "·")
+# ---------------------------------------------------------------- the one drawing of SentencePiece's ▁
+# Every picture writes a piece the way the lessons print it: the word-start mark ▁ (U+2581) stays ▁,
+# in boxes, tick labels (rotated or not) and titles alike, so what a student reads in a cell's output
+# is what the picture next to it says. (Earlier pictures drew it as "·" in rotated labels and "_"
+# elsewhere: three drawings of one thing.) Change WORD_START here and every figure follows.
+WORD_START = "\u2581"  # ▁
 
 
-def _tick_note(*piece_lists) -> str:
-    """The note that explains `_tick`'s ·, only when some label has one."""
-    return "· = word start (SentencePiece's ▁)" if any("▁" in p for ps in piece_lists for p in ps) else ""
+def piece_label(piece: str) -> str:
+    """A piece as every minimt picture draws it: SentencePiece's ▁ drawn as WORD_START (▁ itself)."""
+    return str(piece).replace("\u2581", WORD_START)
+
+
+def word_start_note(*piece_lists) -> str:
+    """One line that says what ▁ means, only when some label carries one."""
+    has = any("\u2581" in str(p) for ps in piece_lists for p in ps)
+    return f"{WORD_START} = start of a word (SentencePiece)" if has else ""
+
 
 
 def _hide_frame(ax) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import MinimtError
-from ._style import STYLE, _array, _plt, _save, _tick, _tick_note
+from ._style import STYLE, _array, _plt, _save, piece_label, word_start_note
 
 
 def _heatmap(ax, w, *, query_pieces, key_pieces, title, vmax, annotate=False, show_y=True, allowed=None):
@@ -25,8 +25,8 @@ def _heatmap(ax, w, *, query_pieces, key_pieces, title, vmax, annotate=False, sh
     for t, s in zip(*np.nonzero(~allowed)) if allowed is not None else ():
         ax.add_patch(Rectangle((s - 0.5, t - 0.5), 1, 1, facecolor="#f3f3f3", edgecolor="#bbbbbb", hatch="///",
                                linewidth=0, gid="masked"))
-    ax.set_xticks(range(len(key_pieces)), [_tick(p) for p in key_pieces], rotation=90)
-    ax.set_yticks(range(len(query_pieces)), [_tick(p) for p in query_pieces] if show_y else [])
+    ax.set_xticks(range(len(key_pieces)), [piece_label(p) for p in key_pieces], rotation=90)
+    ax.set_yticks(range(len(query_pieces)), [piece_label(p) for p in query_pieces] if show_y else [])
     ax.tick_params(length=0)
     ax.set_title(title, fontsize=13)
     if annotate:
@@ -70,7 +70,7 @@ def plot_attention(weights, *, query_pieces, key_pieces, title: str, path, value
     w = _array(weights).squeeze()
     w = w.reshape(len(query_pieces), -1) if w.ndim < 2 else w
     w, allowed = _weights(w, query_pieces, key_pieces, mask, "weights")
-    note = _tick_note(query_pieces, key_pieces)
+    note = word_start_note(query_pieces, key_pieces)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(max(6.0, 0.75 * w.shape[1] + 3), max(4.5, 0.6 * w.shape[0] + 2.5)),
                                layout="constrained")
@@ -97,7 +97,7 @@ def plot_attention_grid(weights_per_layer, *, query_pieces, key_pieces, title: s
     n_layers, n_heads = len(layers), max(w.shape[0] for w in layers)
     vmax = max(1e-9, max(float(w.max()) for w in layers))
     T, S = len(query_pieces), len(key_pieces)
-    note = _tick_note(query_pieces, key_pieces)
+    note = word_start_note(query_pieces, key_pieces)
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(n_layers, n_heads + 1, squeeze=False, layout="constrained",
                                  figsize=(1.5 + (n_heads + 1) * min(max(3.0, 0.42 * S + 1.2), 20 / (n_heads + 1)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._cells import CELL, _column_widths, _draw_grid, _grid_plot, _legend
-from ._style import IGNORE_INDEX, SPECIAL_PIECES, STYLE, _hide_frame, _pieces_for, _plt, _rows, _save
+from ._style import IGNORE_INDEX, SPECIAL_PIECES, STYLE, _hide_frame, _pieces_for, _plt, _rows, _save, piece_label
 
 
 def _kind(piece: str) -> str:
@@ -32,7 +32,7 @@ def plot_tokens(rows: list[list[str]], *, title: str, path, row_labels=None) -> 
                 style = CELL[kind]
                 ax.add_patch(Rectangle((x, i + 0.1), w, 0.8, facecolor=style["facecolor"], gid=kind,
                                        edgecolor=style["edgecolor"], linewidth=1.5))
-                ax.text(x + w / 2, i + 0.5, piece, ha="center", va="center", fontsize=16)
+                ax.text(x + w / 2, i + 0.5, piece_label(piece), ha="center", va="center", fontsize=16)
                 x += w + 0.2
             ax.text(x + 0.1, i + 0.5, f"({len(row)} pieces)", va="center", fontsize=12, color="#555555")
         ax.set_xlim(-0.1, total + 2.5)
