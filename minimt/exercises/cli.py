@@ -22,7 +22,9 @@ from pathlib import Path
 
 from ..errors import MinimtError
 from ..files import atomic_write_text
+from ..lang import LANGUAGES, choose_language
 from .catalog import BY_NUMBER, EXERCISES, Exercise
+from .language import current, in_language, say, speaking
 from .runner import DEFAULT_MEMORY_GB, DEFAULT_TIMEOUT, check_in_subprocess
 
 PROGRESS = ".progress.json"
@@ -36,7 +38,9 @@ def register(sub) -> None:
 
     def add(name, help_, func):
         q = cmds.add_parser(name, help=help_)
-        q.set_defaults(func=func)
+        q.set_defaults(func=_in_language(func))
+        q.add_argument("--lang", choices=LANGUAGES, help="feedback, hints and stubs in en or zh (中文) "
+                       "(default: MINIMT_LANG, then the locale, then en)")
         return q
 
     def with_dir(q):
@@ -68,6 +72,20 @@ def register(sub) -> None:
 
 
 # ---------------------------------------------------------------- helpers
+
+def _in_language(func):
+    """Run an action in the chosen language (--lang > MINIMT_LANG > locale); the grading child inherits it."""
+    def run(args):
+        with speaking(choose_language(getattr(args, "lang", None))):
+            return func(args)
+    return run
+
+
+def stub_path(ex: Exercise) -> Path:
+    """The stub in the language in use: stubs/zh/ holds the same code with Chinese docstrings."""
+    zh = ex.stub_path.parent / "zh" / ex.filename
+    return zh if current() == "zh" and zh.is_file() else ex.stub_path
+
 
 def exercise(number: str | None) -> Exercise:
     text = (number or "").strip().lower().removeprefix("ex")
@@ -109,9 +127,9 @@ def status(folder: Path, ex: Exercise, progress: dict) -> str:
 
 
 def _print_hints(ex: Exercise) -> None:
-    print(f"hints for exercise {ex.number}:")
+    print(say(en=f"hints for exercise {ex.number}:", zh=f"练习 {ex.number} 的提示："))
     for i, hint in enumerate(ex.grader().HINTS, 1):
-        print(f"  {i}. {hint}")
+        print(f"  {i}. {in_language(hint)}")
 
 
 # ---------------------------------------------------------------- actions
@@ -132,14 +150,17 @@ def run_start(args) -> int:
     folder = Path(args.dir)
     target = folder / ex.filename
     if target.exists():
-        print(f"{target} already exists: not overwritten (your work is safe). Delete it to start over.")
+        print(say(en=f"{target} already exists: not overwritten (your work is safe). Delete it to start over.",
+                  zh=f"{target} 已经存在：没有覆盖（你的代码是安全的）。想重新开始，就先删掉它。"))
         return 0
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, ex.stub_path.read_text(encoding="utf-8"))
-    todo = {"write": f"write `{ex.name}`", "fix": f"find and fix the bug in `{ex.name}`",
-            "predict": f"fill in `{ex.name}`"}[ex.kind]
+    atomic_write_text(target, stub_path(ex).read_text(encoding="utf-8"))
+    todo = {"write": say(en=f"write `{ex.name}`", zh=f"实现 `{ex.name}`"),
+            "fix": say(en=f"find and fix the bug in `{ex.name}`", zh=f"找出并修好 `{ex.name}` 里的错误"),
+            "predict": say(en=f"fill in `{ex.name}`", zh=f"填写 `{ex.name}`")}[ex.kind]
     print(f"exercise {ex.number} — {ex.title} (lesson {ex.lesson})\n"
-          f"wrote {target}: {todo} there, then run: minimt exercises check {ex.number}")
+          + say(en=f"wrote {target}: {todo} there, then run: minimt exercises check {ex.number}",
+                zh=f"已写入 {target}：在那里{todo}，然后运行：minimt exercises check {ex.number}"))
     return 0
 
 
@@ -175,16 +196,20 @@ def run_check(args) -> int:
     if path.parent.resolve() == Path(args.dir).resolve():
         save_result(path.parent, ex, path, result.status)
     if result.passed:
-        print(f"PASS  {result.message}")
+        print(say(en="PASS", zh="通过") + f"  {result.message}")
     else:
-        labels = {"failed": "FAIL", "not done": "NOT DONE", "memory": "TOO MUCH MEMORY"}
+        labels = {"failed": say(en="FAIL", zh="未通过"), "not done": say(en="NOT DONE", zh="还没写"),
+                  "memory": say(en="TOO MUCH MEMORY", zh="内存超限"), "timeout": say(en="TIMEOUT", zh="超时"),
+                  "error": say(en="ERROR", zh="出错"), "crashed": say(en="CRASHED", zh="崩溃")}
         label = labels.get(result.status, result.status.upper())
         print(f"{label}  {result.message}")
         if printed.strip():
             tail = printed.rstrip().splitlines()[-15:]
-            print("your code printed (last lines):\n" + "\n".join("  | " + line for line in tail))
+            print(say(en="your code printed (last lines):", zh="你的代码打印了（最后几行）：") + "\n"
+                  + "\n".join("  | " + line for line in tail))
         if not args.hint:
-            print(f"(stuck? minimt exercises check {ex.number} --hint)")
+            print(say(en=f"(stuck? minimt exercises check {ex.number} --hint)",
+                      zh=f"（卡住了？试试 minimt exercises check {ex.number} --hint）"))
     if args.hint:
         _print_hints(ex)
     return 0 if result.passed else 1
@@ -220,7 +245,7 @@ def run_hint(args) -> int:
 
 def run_show(args) -> int:
     ex = exercise(args.number)
-    path = ex.solution_path if args.solutions else ex.stub_path
+    path = ex.solution_path if args.solutions else stub_path(ex)
     print(f"# exercise {ex.number} — {ex.title} (lesson {ex.lesson}, ~{ex.minutes} min)"
           f"{' — REFERENCE SOLUTION' if args.solutions else ''}\n")
     print(path.read_text(encoding="utf-8"), end="")

@@ -25,6 +25,7 @@ from typing import Any, Callable
 import torch
 
 from .catalog import BY_NUMBER, Exercise
+from .language import say
 
 
 class CheckFailed(Exception):
@@ -67,7 +68,8 @@ def _where(exc: BaseException) -> str:
         return ""
     f = mine[-1]
     code = f" `{f.line.strip()}`" if f.line else ""
-    return f" (line {f.lineno} of {Path(f.filename).name}:{code})"
+    return say(en=f" (line {f.lineno} of {Path(f.filename).name}:{code})",
+               zh=f"（{Path(f.filename).name} 第 {f.lineno} 行：{code}）")
 
 
 def call(fn: Callable, *args, context: str = "", **kwargs) -> Any:
@@ -75,33 +77,40 @@ def call(fn: Callable, *args, context: str = "", **kwargs) -> Any:
     try:
         return fn(*args, **kwargs)
     except NotImplementedError as e:
-        raise NotDone(f"{getattr(fn, '__name__', 'it')} still raises NotImplementedError: "
-                      "replace the `raise NotImplementedError` line with your code") from e
+        name = getattr(fn, '__name__', 'it')
+        raise NotDone(say(en=f"{name} still raises NotImplementedError: "
+                             "replace the `raise NotImplementedError` line with your code",
+                          zh=f"{name} 还在抛出 NotImplementedError：把 `raise NotImplementedError` "
+                             "这一行换成你的代码")) from e
     except (CheckFailed, NotDone, StudentError):
         raise
     except RecursionError as e:
-        raise StudentError(f"{_name(fn)} recursed without end{_where(e)}{_for(context)}") from None
+        raise StudentError(say(en=f"{_name(fn)} recursed without end{_where(e)}{_for(context)}",
+                               zh=f"{_name(fn)} 无休止地递归{_where(e)}{_for(context)}")) from None
     except SystemExit:
-        raise StudentError(f"{_name(fn)} called sys.exit(): return a value instead{_for(context)}") from None
+        raise StudentError(say(en=f"{_name(fn)} called sys.exit(): return a value instead{_for(context)}",
+                               zh=f"{_name(fn)} 调用了 sys.exit()：请改为返回一个值{_for(context)}")) from None
     except Exception as e:  # noqa: BLE001 - anything the student's code throws is reported
         msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
-        raise StudentError(f"{_name(fn)} raised {type(e).__name__}"
-                           f"{': ' + msg[:300] if msg else ''}{_where(e)}{_for(context)}") from None
+        what = f"{type(e).__name__}{': ' + msg[:300] if msg else ''}"
+        raise StudentError(say(en=f"{_name(fn)} raised {what}{_where(e)}{_for(context)}",
+                               zh=f"{_name(fn)} 抛出了 {what}{_where(e)}{_for(context)}")) from None
 
 
 def _name(fn) -> str:
-    return f"your {getattr(fn, '__name__', 'function')}"
+    name = getattr(fn, '__name__', 'function')
+    return say(en=f"your {name}", zh=f"你的 {name}")
 
 
 def _for(context: str) -> str:
-    return f"\n  failing case: {context}" if context else ""
+    return say(en=f"\n  failing case: {context}", zh=f"\n  出错的用例：{context}") if context else ""
 
 
 # ---------------------------------------------------------------- checking results
 
 def fail(message: str, context: str = "") -> None:
     """Raise the one message the student sees; the failing input goes on a second line."""
-    raise CheckFailed(f"{message}\n  failing case: {context}" if context else message)
+    raise CheckFailed(f"{message}{_for(context)}")
 
 
 def idx(index) -> str:
@@ -112,7 +121,9 @@ def idx(index) -> str:
 def show(x: Any, limit: int = 160) -> str:
     """Short repr of lists and tensors for messages."""
     if isinstance(x, torch.Tensor):
-        text = str(x.tolist()) if x.numel() <= 64 else f"tensor of shape {tuple(x.shape)}"
+        shape = tuple(x.shape)
+        text = str(x.tolist()) if x.numel() <= 64 else say(en=f"tensor of shape {shape}",
+                                                            zh=f"形状为 {shape} 的张量")
     else:
         text = repr(x)
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -122,14 +133,22 @@ def expect_tensor(name: str, got: Any, *, shape: tuple, dtype: torch.dtype, cont
                   why_shape: str = "", why_dtype: str = "") -> torch.Tensor:
     """Type, dtype and shape first: a wrong shape makes every later message confusing."""
     if not isinstance(got, torch.Tensor):
-        fail(f"{name} is of type {type(got).__name__} but should be a torch.Tensor", context)
+        kind = type(got).__name__
+        fail(say(en=f"{name} is of type {kind} but should be a torch.Tensor",
+                 zh=f"{name} 的类型是 {kind}，应为 torch.Tensor"), context)
     if tuple(got.shape) != tuple(shape):
-        fail(f"{name} has shape {tuple(got.shape)} but should be {tuple(shape)}"
-             + (f": {why_shape}" if why_shape else ""), context)
+        has, want = tuple(got.shape), tuple(shape)
+        fail(because(say(en=f"{name} has shape {has} but should be {want}",
+                         zh=f"{name} 的形状是 {has}，应为 {want}"), why_shape), context)
     if got.dtype != dtype:
-        fail(f"{name} has dtype {got.dtype} but should be {dtype}" + (f": {why_dtype}" if why_dtype else ""),
-             context)
+        fail(because(say(en=f"{name} has dtype {got.dtype} but should be {dtype}",
+                         zh=f"{name} 的数据类型（dtype）是 {got.dtype}，应为 {dtype}"), why_dtype), context)
     return got
+
+
+def because(message: str, why: str) -> str:
+    """'message: why' — with the colon of the language in use (full-width in Chinese)."""
+    return say(en=f"{message}: {why}", zh=f"{message}：{why}") if why else message
 
 
 def first_difference(got: torch.Tensor, want: torch.Tensor, atol: float | None = None):
@@ -151,7 +170,8 @@ def expect_equal(name: str, got: torch.Tensor, want: torch.Tensor, why: Callable
         g, w = got[i].item(), want[i].item()
         if atol is not None:
             g, w = f"{g:.4g}", f"{w:.4g}"
-        fail(f"{name}{idx(i)} is {g} but should be {w}: {why(i)}", context)
+        fail(because(say(en=f"{name}{idx(i)} is {g} but should be {w}", zh=f"{name}{idx(i)} 是 {g}，应为 {w}"),
+                     why(i)), context)
 
 
 def rows_of(x: Any) -> list[list[int]] | None:
@@ -176,13 +196,16 @@ def load_answer(path: Path, ex: Exercise) -> Any:
         spec.loader.exec_module(module)
     except SyntaxError as e:
         where = f"{Path(e.filename or path).name}:{e.lineno}" if e.lineno else path.name
-        raise StudentError(f"{where}: {type(e).__name__}: {e.msg} — Python could not read your file") from None
+        raise StudentError(say(en=f"{where}: {type(e).__name__}: {e.msg} — Python could not read your file",
+                               zh=f"{where}: {type(e).__name__}: {e.msg} —— Python 读不懂你的文件")) from None
     except (Exception, SystemExit) as e:  # noqa: BLE001 - their module-level code failed
-        raise StudentError(f"importing {path.name} failed: {type(e).__name__}: {e}{_where(e)}") from None
+        raise StudentError(say(en=f"importing {path.name} failed: {type(e).__name__}: {e}{_where(e)}",
+                               zh=f"导入 {path.name} 失败：{type(e).__name__}: {e}{_where(e)}")) from None
     finally:
         sys.path.remove(str(path.resolve().parent))
     if not hasattr(module, ex.name):
-        raise StudentError(f"{path.name} defines no `{ex.name}`: keep the name the stub gave it")
+        raise StudentError(say(en=f"{path.name} defines no `{ex.name}`: keep the name the stub gave it",
+                               zh=f"{path.name} 里没有定义 `{ex.name}`：请保留练习模板（stub）给它起的名字"))
     answer = getattr(module, ex.name)
     if ex.reference is not None:
         try:
@@ -190,8 +213,10 @@ def load_answer(path: Path, ex: Exercise) -> Any:
         except ImportError:
             ref = None
         if ref is not None and (answer is ref or any(v is ref for v in vars(module).values())):
-            raise CheckFailed(f"{path.name} imports minimt's own {ex.reference[1]} from {ex.reference[0]}: "
-                              "the exercise is to write it yourself")
+            module, name = ex.reference
+            raise CheckFailed(say(en=f"{path.name} imports minimt's own {name} from {module}: "
+                                     "the exercise is to write it yourself",
+                                  zh=f"{path.name} 从 {module} 导入了 minimt 自己的 {name}：这个练习要你亲手实现它"))
     return answer
 
 
@@ -207,10 +232,13 @@ def grade_answer(ex: Exercise, answer: Any) -> Result:
         return Result(ex.number, "error", str(e))
     except Exception as e:  # noqa: BLE001 - a bug in the grader, or an answer of a very odd type
         where = traceback.extract_tb(e.__traceback__)[-1]
+        at = f"{type(e).__name__}: {e} at {Path(where.filename).name}:{where.lineno}"
         return Result(ex.number, "internal error",
-                      f"the grader itself failed ({type(e).__name__}: {e} at {Path(where.filename).name}:"
-                      f"{where.lineno}); if your answer returns the types the stub asks for, tell your teacher")
-    return Result(ex.number, "passed", f"all {cases} checks passed", cases)
+                      say(en=f"the grader itself failed ({at}); if your answer returns the types the stub "
+                             "asks for, tell your teacher",
+                          zh=f"评分器（grader）自己出错了（{at}）；如果你的答案返回的类型和练习模板要求的一致，"
+                             "请告诉老师"))
+    return Result(ex.number, "passed", say(en=f"all {cases} checks passed", zh=f"全部 {cases} 项检查通过"), cases)
 
 
 def grade_file(number: int, path: str | Path) -> Result:

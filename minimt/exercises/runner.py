@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 from .grading import Result
+from .language import say
 
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MEMORY_GB = 2.0  # every exercise needs a few MB above the grader itself; 2 GB is a mistake
@@ -36,12 +37,16 @@ DEFAULT_MEMORY_GB = 2.0  # every exercise needs a few MB above the grader itself
 _OUT_OF_MEMORY = ("MemoryError", "can't allocate memory", "Cannot allocate memory", "std::bad_alloc",
                   "out of memory")
 
-_SIGNALS = {  # the usual ways a process is killed, by name (not every signal exists on Windows)
-    "SIGSEGV": "a segmentation fault: C code (an extension, or ctypes) read memory it must not",
-    "SIGBUS": "a bus error: C code read memory it must not",
-    "SIGABRT": "an abort: a C/C++ library gave up (often after running out of memory)",
-    "SIGKILL": "killed by the system (out of memory?) or by hand",
-}
+def _signals() -> dict:
+    """The usual ways a process is killed, by name (not every signal exists on Windows)."""
+    return {
+        "SIGSEGV": say(en="a segmentation fault: C code (an extension, or ctypes) read memory it must not",
+                       zh="段错误（segmentation fault）：C 代码（某个扩展或 ctypes）读了不该读的内存"),
+        "SIGBUS": say(en="a bus error: C code read memory it must not", zh="总线错误：C 代码读了不该读的内存"),
+        "SIGABRT": say(en="an abort: a C/C++ library gave up (often after running out of memory)",
+                       zh="中止（abort）：某个 C/C++ 库放弃了（常常是内存耗尽之后）"),
+        "SIGKILL": say(en="killed by the system (out of memory?) or by hand", zh="被系统（内存耗尽？）或被人手动杀掉了"),
+    }
 
 
 def check_in_subprocess(number: int, path: Path, timeout: float = DEFAULT_TIMEOUT,
@@ -67,8 +72,10 @@ def check_in_subprocess(number: int, path: Path, timeout: float = DEFAULT_TIMEOU
             _kill_group(proc)
             printed, _ = proc.communicate()
             return Result(number, "timeout",
-                          f"no answer after {timeout:g} s: is there a loop that never ends? "
-                          "(a decoding loop must stop at EOS or at max_len; raise the limit with --timeout)"
+                          say(en=f"no answer after {timeout:g} s: is there a loop that never ends? "
+                                 "(a decoding loop must stop at EOS or at max_len; raise the limit with --timeout)",
+                              zh=f"{timeout:g} 秒后仍没有结果：是不是有一个永远不结束的循环？"
+                                 "（解码循环必须在 EOS 或 max_len 处停下；用 --timeout 可以放宽时限）")
                           ), _text(printed)
         _kill_group(proc)  # what their code started and left running (a check is over when it answers)
         printed = _text(printed)
@@ -80,21 +87,30 @@ def check_in_subprocess(number: int, path: Path, timeout: float = DEFAULT_TIMEOU
 def _crashed(number: int, returncode: int, printed: str, memory_gb: float | None) -> Result:
     """No result file: Python itself stopped. Say how, and whether memory is the likely cause."""
     if memory_gb and any(p in printed for p in _OUT_OF_MEMORY):
-        return Result(number, "memory", _memory_message(memory_gb, "Python stopped while out of memory"))
+        return Result(number, "memory", _memory_message(memory_gb, say(en="Python stopped while out of memory",
+                                                                       zh="Python 在内存耗尽时停止了")))
     if returncode < 0:
         sig = signal.Signals(-returncode)
-        how = _SIGNALS.get(sig.name, "a signal your code or the system sent")
-        return Result(number, "crashed", f"Python was killed by {sig.name} before the check finished: {how}")
+        how = _signals().get(sig.name, say(en="a signal your code or the system sent",
+                                           zh="你的代码或系统发出的一个信号"))
+        return Result(number, "crashed", say(en=f"Python was killed by {sig.name} before the check finished: {how}",
+                                             zh=f"检查还没结束，Python 就被 {sig.name} 杀掉了：{how}"))
     return Result(number, "crashed",
-                  f"Python stopped before the check finished (exit status {returncode}): "
-                  "does your code call os._exit, or crash the interpreter?")
+                  say(en=f"Python stopped before the check finished (exit status {returncode}): "
+                         "does your code call os._exit, or crash the interpreter?",
+                      zh=f"检查还没结束，Python 就停止了（退出状态 {returncode}）："
+                         "你的代码是不是调用了 os._exit，或者让解释器崩溃了？"))
 
 
 def _memory_message(memory_gb: float, what: str) -> str:
-    return (f"used more than {memory_gb:g} GB of memory (the grader's limit; --memory GB changes it): "
-            "these exercises need a few MB — look for a tensor far larger than you meant "
-            "(a size multiplied instead of added?) or a list that grows in a loop without end"
-            f"\n  {what}")
+    return say(en=f"used more than {memory_gb:g} GB of memory (the grader's limit; --memory GB changes it): "
+                  "these exercises need a few MB — look for a tensor far larger than you meant "
+                  "(a size multiplied instead of added?) or a list that grows in a loop without end"
+                  f"\n  {what}",
+               zh=f"用了超过 {memory_gb:g} GB 的内存（评分器的上限；用 --memory GB 可以修改）："
+                  "这些练习只需要几 MB —— 找找有没有一个比你想的大得多的张量（尺寸相乘了，而不是相加？），"
+                  "或者一个在循环里无休止增长的列表"
+                  f"\n  {what}")
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -136,7 +152,7 @@ def _mapped_bytes() -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmSize:"):
             return int(line.split()[1]) * 1024
-    raise ValueError("no VmSize in /proc/self/status")
+    raise ValueError(say(en="no VmSize in /proc/self/status", zh="/proc/self/status 里没有 VmSize"))
 
 
 def out_of_memory(result: Result) -> bool:

@@ -10,12 +10,17 @@ from minimt.batch import make_batch
 
 from .. import cases
 from ..grading import call, expect_equal, expect_tensor, fail
+from ..language import say
 
 HINTS = [
-    "Start from a (B, S) tensor full of pad_id (torch.full) and a (B, S) tensor of zeros, then copy "
-    "each row into the left part: input_ids[b, :len(row)] = ..., attention_mask[b, :len(row)] = 1.",
-    "S is the length of the LONGEST row — or max_length when it is given.",
-    "Both tensors are torch.long (int64): attention_mask holds 1 for a real token and 0 for padding.",
+    say(en="Start from a (B, S) tensor full of pad_id (torch.full) and a (B, S) tensor of zeros, then copy "
+           "each row into the left part: input_ids[b, :len(row)] = ..., attention_mask[b, :len(row)] = 1.",
+        zh="先建一个填满 pad_id 的 (B, S) 张量（torch.full）和一个全 0 的 (B, S) 张量，再把每一行复制到"
+           "左边：input_ids[b, :len(row)] = ...，attention_mask[b, :len(row)] = 1。"),
+    say(en="S is the length of the LONGEST row — or max_length when it is given.",
+        zh="S 是最长那一行的长度 —— 给了 max_length 时就用 max_length。"),
+    say(en="Both tensors are torch.long (int64): attention_mask holds 1 for a real token and 0 for padding.",
+        zh="两个张量都是 torch.long（int64）：注意力掩码（attention_mask）里 1 表示真实词元，0 表示填充（padding）。"),
 ]
 
 
@@ -40,32 +45,44 @@ def grade(pad_batch) -> int:
         kwargs = {"pad_id": pad_id} if max_length is None else {"pad_id": pad_id, "max_length": max_length}
         out = call(pad_batch, given, context=context, **kwargs)
         if given != seqs:
-            fail("pad_batch changed the lists it was given: build new tensors, leave the input alone", context)
+            fail(say(en="pad_batch changed the lists it was given: build new tensors, leave the input alone",
+                     zh="pad_batch 改动了传给它的列表：请新建张量，不要改动输入"), context)
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            fail("should return a tuple (input_ids, attention_mask)", context)
+            fail(say(en="should return a tuple (input_ids, attention_mask)",
+                     zh="应返回一个元组 (input_ids, attention_mask)"), context)
         want_ids, want_mask = _expected(seqs, pad_id, max_length)
         S = want_ids.size(1)
-        why_shape = (f"pad every row to max_length={max_length}" if max_length
-                     else f"pad every row to the longest one ({longest} tokens)")
+        why_shape = (say(en=f"pad every row to max_length={max_length}",
+                         zh=f"每一行都要填充到 max_length={max_length}") if max_length
+                     else say(en=f"pad every row to the longest one ({longest} tokens)",
+                              zh=f"每一行都要填充到最长那一行的长度（{longest} 个词元）"))
         ids = expect_tensor("input_ids", out[0], shape=(B, S), dtype=torch.long, context=context,
-                            why_shape=why_shape, why_dtype="token ids are integers (torch.long)")
+                            why_shape=why_shape, why_dtype=say(en="token ids are integers (torch.long)",
+                                                               zh="词元 ID 是整数（torch.long）"))
         mask = expect_tensor("attention_mask", out[1], shape=(B, S), dtype=torch.long, context=context,
-                             why_shape="one 1/0 per position of input_ids",
-                             why_dtype="Hugging Face's attention_mask holds integers, 1 = real token, 0 = pad "
-                                       "(minimt turns it into a bool mask later, in lesson 04)")
+                             why_shape=say(en="one 1/0 per position of input_ids",
+                                           zh="input_ids 的每个位置对应一个 1 或 0"),
+                             why_dtype=say(en="Hugging Face's attention_mask holds integers, 1 = real token, 0 = pad "
+                                              "(minimt turns it into a bool mask later, in lesson 04)",
+                                           zh="Hugging Face 的 attention_mask 存的是整数，1 = 真实词元，0 = 填充"
+                                              "（minimt 在第 04 课才把它变成布尔掩码）"))
         lens = [len(s) for s in seqs]
         left = torch.stack([torch.cat([want_ids[b, lens[b]:], want_ids[b, :lens[b]]]) for b in range(B)])
         if torch.equal(ids, left):
-            fail("the rows are padded on the left: minimt pads on the right (real tokens first, then pad_id)",
-                 context)
+            fail(say(en="the rows are padded on the left: minimt pads on the right (real tokens first, then pad_id)",
+                     zh="这些行填充在了左边：minimt 在右边填充（先放真实词元，再放 pad_id）"), context)
         expect_equal("input_ids", ids, want_ids, lambda i: (
-            f"position {i[1]} of row {i[0]} is padding: fill it with pad_id ({pad_id})" if i[1] >= lens[i[0]]
-            else f"position {i[1]} of row {i[0]} holds its token {i[1]} — copy each row into the left part"),
+            say(en=f"position {i[1]} of row {i[0]} is padding: fill it with pad_id ({pad_id})",
+                zh=f"第 {i[0]} 行的位置 {i[1]} 是填充：请填入 pad_id（{pad_id}）") if i[1] >= lens[i[0]]
+            else say(en=f"position {i[1]} of row {i[0]} holds its token {i[1]} — copy each row into the left part",
+                     zh=f"第 {i[0]} 行的位置 {i[1]} 放的是它的第 {i[1]} 个词元 —— 请把每一行复制到左边")),
             context)
         if torch.equal(mask, 1 - want_mask):
-            fail("attention_mask is flipped: 1 must mark real tokens and 0 padding (the Hugging Face convention)",
-                 context)
+            fail(say(en="attention_mask is flipped: 1 must mark real tokens and 0 padding (the Hugging Face convention)",
+                     zh="attention_mask 反了：1 必须标记真实词元，0 标记填充（Hugging Face 的约定）"), context)
         expect_equal("attention_mask", mask, want_mask, lambda i: (
-            "0 marks padding" if want_mask[i] == 0 else "1 marks a real token (EOS is a real token too)"), context)
+            say(en="0 marks padding", zh="0 标记填充") if want_mask[i] == 0
+            else say(en="1 marks a real token (EOS is a real token too)", zh="1 标记真实词元（EOS 也是真实词元）")),
+            context)
         n += 1
     return n

@@ -10,12 +10,17 @@ from minimt.batch import IGNORE_INDEX, make_batch
 
 from .. import cases
 from ..grading import call, expect_equal, expect_tensor, fail
+from ..language import say
 
 HINTS = [
-    "Start from torch.full((B, T), -100) — every position is 'ignored' until you copy a real token in.",
-    "T is the longest target + 1 (for EOS), or max_length when it is given.",
-    "Row b holds targets[b] + [eos_id] on the left; everything after it stays -100 — not pad_id: "
-    "the pad id is a real row of the vocabulary, -100 is what F.cross_entropy skips.",
+    say(en="Start from torch.full((B, T), -100) — every position is 'ignored' until you copy a real token in.",
+        zh="从 torch.full((B, T), -100) 开始 —— 在你把真实词元复制进去之前，每个位置都是“忽略”。"),
+    say(en="T is the longest target + 1 (for EOS), or max_length when it is given.",
+        zh="T 是最长目标句的长度 + 1（留给 EOS），给了 max_length 时就用 max_length。"),
+    say(en="Row b holds targets[b] + [eos_id] on the left; everything after it stays -100 — not pad_id: "
+           "the pad id is a real row of the vocabulary, -100 is what F.cross_entropy skips.",
+        zh="第 b 行左边放 targets[b] + [eos_id]；其后全部保持 -100 —— 不是 pad_id：填充词元的 ID 是词表"
+           "（vocabulary）里真实的一行，而 -100 是 F.cross_entropy 会跳过的值。"),
 ]
 
 
@@ -33,22 +38,29 @@ def grade(make_labels) -> int:
         kwargs = {"eos_id": eos} if max_length is None else {"eos_id": eos, "max_length": max_length}
         got = call(make_labels, given, context=context, **kwargs)
         if given != tgt:
-            fail("make_labels changed the lists it was given: build a new tensor, leave the input alone", context)
+            fail(say(en="make_labels changed the lists it was given: build a new tensor, leave the input alone",
+                     zh="make_labels 改动了传给它的列表：请新建张量，不要改动输入"), context)
         want = make_batch([[4]] * B, tgt, pad_id=cases.PAD, bos_id=cases.BOS, eos_id=eos,
                           max_length=max_length).labels
-        why_shape = (f"pad every row to max_length={max_length}" if max_length else
-                     f"the longest target has {longest - 1} tokens, plus EOS = {longest}")
+        why_shape = (say(en=f"pad every row to max_length={max_length}",
+                         zh=f"每一行都要填充到 max_length={max_length}") if max_length else
+                     say(en=f"the longest target has {longest - 1} tokens, plus EOS = {longest}",
+                         zh=f"最长的目标句有 {longest - 1} 个词元，加上 EOS = {longest}"))
         got = expect_tensor("labels", got, shape=tuple(want.shape), dtype=torch.long, context=context,
-                            why_shape=why_shape, why_dtype="F.cross_entropy wants class indices as torch.long")
+                            why_shape=why_shape, why_dtype=say(en="F.cross_entropy wants class indices as torch.long",
+                                                               zh="F.cross_entropy 要求类别索引是 torch.long"))
         lens = [len(t) + 1 for t in tgt]
 
         def why(i):
             b, t = i
             if want[i] == IGNORE_INDEX:
-                return "padded label positions must be ignored by the loss"
+                return say(en="padded label positions must be ignored by the loss",
+                           zh="填充位置的标签必须被损失（loss）忽略")
             if t == lens[b] - 1:
-                return f"every row of labels ends with EOS ({eos}), so the model learns to stop"
-            return f"position {t} of row {b} is the target's token {t}"
+                return say(en=f"every row of labels ends with EOS ({eos}), so the model learns to stop",
+                           zh=f"labels 的每一行都以 EOS（{eos}）结尾，模型才能学会停下来")
+            return say(en=f"position {t} of row {b} is the target's token {t}",
+                       zh=f"第 {b} 行的位置 {t} 是目标句的第 {t} 个词元")
 
         expect_equal("labels", got, want, why, context)
         n += 1

@@ -15,12 +15,13 @@ def add_specials(tokenizer, english, french):
         decoder_input_ids  = [BOS] + French ids       what the decoder reads
         labels             = French ids + [EOS]       what the decoder must predict
 
-    Worked example, with bos_id=2, eos_id=3, encode("How are you?") = [390, 238, 37, 3916]
-    and encode("Comment ça va ?") = [627, 306, 700, 60]:
+    Worked example, with the lessons' tokenizer (Tokenizer.default(), lessons 02-03): bos_id=2,
+    eos_id=3, encode("How are you?") = [306, 90, 145, 3944] and
+    encode("Comment ça va ?") = [2371, 2731, 248, 26]:
 
-        input_ids          = [390, 238, 37, 3916, 3]
-        decoder_input_ids  = [2, 627, 306, 700, 60]
-        labels             = [627, 306, 700, 60, 3]
+        input_ids          = [306, 90, 145, 3944, 3]
+        decoder_input_ids  = [2, 2371, 2731, 248, 26]
+        labels             = [2371, 2731, 248, 26, 3]
 
     Position t of decoder_input_ids is what the decoder has read; position t of labels is
     what it must say next. Read the special ids from the tokenizer: do not write 2 or 3.

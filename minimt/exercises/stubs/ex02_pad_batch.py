@@ -15,13 +15,14 @@ def pad_batch(sequences, *, pad_id, max_length=None):
         input_ids[b]       = sequences[b] followed by pad_id up to length S
         attention_mask[b]  = 1 for every real token (EOS included), 0 for every pad
 
-    Worked example, pad_id=0:
+    Worked example, with the lessons' tokenizer (Tokenizer.default(), lessons 02-03):
+    encode("How are you?") = [306, 90, 145, 3944] and encode("Hi.") = [3618, 3938], each + EOS (3):
 
-        pad_batch([[390, 238, 37, 3916, 3], [57, 3]], pad_id=0)
-        input_ids      = [[390, 238, 37, 3916, 3],
-                          [ 57,   3,  0,    0, 0]]
+        pad_batch([[306, 90, 145, 3944, 3], [3618, 3938, 3]], pad_id=0)
+        input_ids      = [[ 306,   90, 145, 3944, 3],
+                          [3618, 3938,   3,    0, 0]]
         attention_mask = [[1, 1, 1, 1, 1],
-                          [1, 1, 0, 0, 0]]
+                          [1, 1, 1, 0, 0]]
 
     Padding goes on the right. Do not change the lists you are given.
     """
