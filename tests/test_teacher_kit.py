@@ -5,11 +5,14 @@
 - `report DIR...` reads real folders made by `start` and `check` (passes made with the reference
   solutions), says passed / edited after pass / started / not started per exercise, writes a CSV,
   and re-runs the grader only with --regrade;
-- bad folders are one line and exit status 2.
+- bad folders are one line and exit status 2;
+- docs/teaching.md's three classes add up to 90 minutes, give each exercise its ladder time, link what exists.
 """
 from __future__ import annotations
 
 import csv
+import re
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +171,53 @@ def test_an_unwritable_csv_is_one_line_and_exit_2(a_class, tmp_path, capsys):
     assert main(["exercises", "report", str(alice), "--csv", str(blocker / "class.csv")]) == 2
     err = capsys.readouterr().err
     assert "--csv" in err and len(err.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- docs/teaching.md: three classes that fit
+
+TEACHING = Path(__file__).resolve().parents[1] / "docs" / "teaching.md"
+
+
+def _classes() -> dict[str, list[tuple[int, int, str]]]:
+    """{'Class 1 — …': [(start, end, block), ...]} from the plan's tables."""
+    classes, current = {}, None
+    for line in TEACHING.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            current = line.lstrip("# ") if line.startswith("### Class ") else None
+            if current:
+                classes[current] = []
+        elif current and (m := re.match(r"\| (\d+)–(\d+) \| ([^|]+) \|", line)):
+            classes[current].append((int(m[1]), int(m[2]), m[3].strip()))
+    return classes
+
+
+def test_the_three_classes_fill_90_minutes_block_by_block():
+    classes = _classes()
+    assert len(classes) == 3
+    for name, blocks in classes.items():
+        assert blocks[0][0] == 0 and blocks[-1][1] == 90, name
+        assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:])), f"{name}: the blocks must follow each other"
+        assert all(start < end for start, end, _ in blocks), name
+        assert sum("walk-through" in block for *_, block in blocks) >= 2, f"{name}: lessons are walked through"
+
+
+def test_each_exercise_block_is_at_least_the_ladders_time():
+    """The ladder's minutes (catalog.py) are what a class needs: a block may not promise more in less."""
+    seen = set()
+    for name, blocks in _classes().items():
+        for start, end, block in blocks:
+            if block.startswith("exercise"):
+                numbers = [int(n) for n in re.findall(r"\d+", block)]
+                seen |= set(numbers)
+                need = sum(BY_NUMBER[n].minutes for n in numbers)
+                assert end - start >= need, f"{name}: {block} gets {end - start} min, the ladder says {need}"
+    assert {1, 2, 3} <= seen  # the plan does have exercises in class
+
+
+def test_every_lesson_is_in_the_plan_and_every_link_in_teaching_md_exists():
+    text = TEACHING.read_text(encoding="utf-8")
+    for n in range(1, 11):
+        assert f"teacher_notes/lesson{n:02d}.md" in text, f"no teacher notes linked for lesson {n:02d}"
+    for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text):
+        if not target.startswith(("http://", "https://")):
+            assert (TEACHING.parent / target).exists(), f"docs/teaching.md links to {target}, which is not there"
