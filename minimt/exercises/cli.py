@@ -1,4 +1,4 @@
-"""`minimt exercises`: the classroom side — list, start, check, hints, solutions, proofs.
+"""`minimt exercises`: the classroom side — list, start, check, hints, proofs; for teachers, solutions and a report.
 
     minimt exercises list                      the ladder, with your status per exercise
     minimt exercises start 3                   copy exercise 3's stub into ./minimt-exercises/
@@ -62,7 +62,7 @@ def register(sub) -> None:
     q = add("show", "print an exercise's task (its stub); --solutions prints the reference solution", run_show)
     q.add_argument("number")
     q.add_argument("--solutions", action="store_true", help="show the reference solution (for teachers)")
-    q = add("solution", "print an exercise's reference solution (for teachers)", run_solution)
+    q = add("solution", "print an exercise's reference solution (teachers: after `teacher --unlock`)", run_solution)
     q.add_argument("number")
     q = add("teacher", "unlock (or lock) the solutions on this account: a step for teachers", run_teacher)
     q.add_argument("--unlock", action="store_true", help="let `solution N` print on this account")
@@ -72,7 +72,8 @@ def register(sub) -> None:
     q.add_argument("--csv", metavar="FILE", help="also write the table as CSV (one row per student)")
     q.add_argument("--regrade", action="store_true",
                    help="grade every started file again (runs the students' code: see docs/teaching.md)")
-    q.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"with --regrade: seconds per file (default {DEFAULT_TIMEOUT:g})")
+    q.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=f"with --regrade: seconds per file (default {DEFAULT_TIMEOUT:g})")
     q = add("prove", "run the four proofs on a tiny model, optionally with one piece broken", run_prove)
     q.add_argument("--break", dest="switch", metavar="SWITCH",
                    help="break one piece: flip_padding_polarity, drop_causal_mask, forget_shift, pad_in_labels")
