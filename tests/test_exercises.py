@@ -235,7 +235,8 @@ def test_a_failing_check_offers_the_hint_and_prints_it_on_request(tmp_path, caps
     assert "hints for exercise 3" in capsys.readouterr().out
 
 
-def test_solutions_hints_and_tasks_are_printed(capsys):
+def test_solutions_hints_and_tasks_are_printed(capsys, monkeypatch):
+    monkeypatch.setenv("MINIMT_TEACHER", "1")  # the teacher's step (tests/test_teacher_kit.py tests the lock)
     assert main(["exercises", "solution", "5"]) == 0
     assert "REFERENCE SOLUTION" in capsys.readouterr().out
     assert main(["exercises", "show", "5", "--solutions"]) == 0

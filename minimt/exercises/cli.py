@@ -1,4 +1,4 @@
-"""`minimt exercises`: the classroom side — list, start, check, hints, solutions, proofs.
+"""`minimt exercises`: the classroom side — list, start, check, hints, proofs; for teachers, solutions and a report.
 
     minimt exercises list                      the ladder, with your status per exercise
     minimt exercises start 3                   copy exercise 3's stub into ./minimt-exercises/
@@ -6,18 +6,22 @@
     minimt exercises check --all               grade every exercise you started; a summary table
     minimt exercises hint 3                    the hints, without grading
     minimt exercises prove [--break SWITCH]    run the four proofs, optionally with a planted bug
-    minimt exercises solution 3                the reference solution (for teachers)
+    minimt exercises solution 3                the reference solution (after `teacher --unlock`)
+    minimt exercises teacher --unlock          the teacher's step: solutions print on this account
+    minimt exercises report DIR [DIR ...]      a class's folders in one table (--csv FILE)
 
 Students work in their own folder (``--dir``, default ``./minimt-exercises``); a small
 ``.progress.json`` there remembers which files passed (and their hash, so an edit after a pass
 shows as "started" again). Nothing in minimt's own folder is ever written.
+
+Solutions print only after a deliberate teacher step (a marker file in the user's config folder,
+or MINIMT_TEACHER=1). That deters a student from peeking; it does not secure anything — the
+solution files ship inside the package, readable by anyone who looks.
 """
 from __future__ import annotations
 
-import hashlib
-import json
+import os
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import MinimtError
@@ -25,10 +29,8 @@ from ..files import atomic_write_text
 from ..lang import LANGUAGES, choose_language
 from .catalog import BY_NUMBER, EXERCISES, Exercise
 from .language import current, in_language, say, speaking
+from .progress import load_progress, save_result, status
 from .runner import DEFAULT_MEMORY_GB, DEFAULT_TIMEOUT, check_in_subprocess
-
-PROGRESS = ".progress.json"
-
 
 def register(sub) -> None:
     p = sub.add_parser("exercises", help="graded classroom exercises: list, start, check, hints, solutions",
@@ -64,8 +66,18 @@ def register(sub) -> None:
     q = add("show", "print an exercise's task (its stub); --solutions prints the reference solution", run_show)
     q.add_argument("number")
     q.add_argument("--solutions", action="store_true", help="show the reference solution (for teachers)")
-    q = add("solution", "print an exercise's reference solution (for teachers)", run_solution)
+    q = add("solution", "print an exercise's reference solution (teachers: after `teacher --unlock`)", run_solution)
     q.add_argument("number")
+    q = add("teacher", "unlock (or lock) the solutions on this account: a step for teachers", run_teacher)
+    q.add_argument("--unlock", action="store_true", help="let `solution N` print on this account")
+    q.add_argument("--lock", action="store_true", help="stop printing solutions here again")
+    q = add("report", "several students' folders in one table (for the projector), optionally a CSV", run_report)
+    q.add_argument("dirs", nargs="+", metavar="DIR", help="students' exercise folders (each with its .progress.json)")
+    q.add_argument("--csv", metavar="FILE", help="also write the table as CSV (one row per student)")
+    q.add_argument("--regrade", action="store_true",
+                   help="grade every started file again (runs the students' code: see docs/teaching.md)")
+    q.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=f"with --regrade: seconds per file (default {DEFAULT_TIMEOUT:g})")
     q = add("prove", "run the four proofs on a tiny model, optionally with one piece broken", run_prove)
     q.add_argument("--break", dest="switch", metavar="SWITCH",
                    help="break one piece: flip_padding_polarity, drop_causal_mask, forget_shift, pad_in_labels")
@@ -92,38 +104,6 @@ def exercise(number: str | None) -> Exercise:
     if not text.isdigit() or int(text) not in BY_NUMBER:
         raise MinimtError(f"unknown exercise {number!r}: choose 1–{len(EXERCISES)} (see `minimt exercises list`)")
     return BY_NUMBER[int(text)]
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def load_progress(folder: Path) -> dict:
-    try:
-        data = json.loads((folder / PROGRESS).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and isinstance(data.get("exercises"), dict) else {"exercises": {}}
-    except (OSError, ValueError):
-        return {"exercises": {}}  # no progress yet, or a damaged file: statuses start over
-
-
-def save_result(folder: Path, ex: Exercise, path: Path, status: str) -> None:
-    if not folder.is_dir():
-        return  # checking a file outside a working folder: nothing to remember
-    data = load_progress(folder)
-    data["version"] = 1
-    data["exercises"][str(ex.number)] = {"status": status, "file": path.name, "sha256": _sha(path),
-                                         "checked": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    atomic_write_text(folder / PROGRESS, json.dumps(data, indent=1, sort_keys=True) + "\n")
-
-
-def status(folder: Path, ex: Exercise, progress: dict) -> str:
-    path = folder / ex.filename
-    if not path.exists():
-        return "not started"
-    entry = progress["exercises"].get(str(ex.number), {})
-    if entry.get("status") == "passed" and entry.get("sha256") == _sha(path):
-        return "passed"
-    return "started"
 
 
 def _print_hints(ex: Exercise) -> None:
@@ -243,8 +223,46 @@ def run_hint(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- the teacher's step
+
+def teacher_marker() -> Path:
+    """~/.config/minimt/teacher (or $XDG_CONFIG_HOME/minimt/teacher): present = solutions unlocked."""
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "minimt" / "teacher"
+
+
+def solutions_unlocked() -> bool:
+    return os.environ.get("MINIMT_TEACHER") == "1" or teacher_marker().is_file()
+
+
+def run_teacher(args) -> int:
+    marker = teacher_marker()
+    if args.unlock and args.lock:
+        raise MinimtError("--unlock or --lock: give one of them")
+    if args.unlock:
+        atomic_write_text(marker, "solutions unlocked by `minimt exercises teacher --unlock`\n")
+        print(f"solutions unlocked on this account ({marker}): `minimt exercises solution N` prints them.\n"
+              "This deters students from peeking; it does not secure anything — the solution files ship "
+              "inside the package. Undo with: minimt exercises teacher --lock")
+    elif args.lock:
+        marker.unlink(missing_ok=True)
+        print(f"solutions locked on this account ({marker} removed)"
+              + (" — but MINIMT_TEACHER=1 is set in this shell" if os.environ.get("MINIMT_TEACHER") == "1" else ""))
+    else:
+        print(f"solutions are {'unlocked' if solutions_unlocked() else 'locked'} on this account "
+              f"(marker: {marker}; or MINIMT_TEACHER=1). Change with --unlock / --lock.")
+    return 0
+
+
 def run_show(args) -> int:
     ex = exercise(args.number)
+    if args.solutions and not solutions_unlocked():
+        raise MinimtError(say(
+            en=f"solutions are for teachers: a teacher runs `minimt exercises teacher --unlock` once "
+               f"on their own account (or sets MINIMT_TEACHER=1); students: `minimt exercises hint "
+               f"{ex.number}` gives hints",
+            zh=f"参考答案是给老师用的：老师在自己的账户上运行一次 `minimt exercises teacher --unlock`"
+               f"（或设置 MINIMT_TEACHER=1）；同学们请用 `minimt exercises hint {ex.number}` 查看提示"))
     path = ex.solution_path if args.solutions else stub_path(ex)
     print(f"# exercise {ex.number} — {ex.title} (lesson {ex.lesson}, ~{ex.minutes} min)"
           f"{' — REFERENCE SOLUTION' if args.solutions else ''}\n")
@@ -255,6 +273,12 @@ def run_show(args) -> int:
 def run_solution(args) -> int:
     args.solutions = True
     return run_show(args)
+
+
+def run_report(args) -> int:
+    from .report import run
+
+    return run(args)
 
 
 def run_prove(args) -> int:

@@ -85,4 +85,27 @@ def grade(pad_batch) -> int:
             else say(en="1 marks a real token (EOS is a real token too)", zh="1 标记真实词元（EOS 也是真实词元）")),
             context)
         n += 1
-    return n
+    return n + _pad_id_as_a_real_token(pad_batch)
+
+
+def _pad_id_as_a_real_token(pad_batch) -> int:
+    """Lesson 03 builds attention_mask from the row LENGTHS, not from `input_ids != pad_id`: here a
+    real token inside a row has the pad id's value (id 0 could be a real word; pad_id=7 could be
+    "chat"), so only the lengths say which positions are padding."""
+    rng = random.Random(22)
+    for pad_id in (0, 7, 7, 99):
+        B = cases.batch_size(rng)
+        seqs = [r + [cases.EOS] for r in cases.rows(rng, B, lo=2, hi=8)]
+        for s in seqs:
+            s[rng.randrange(len(s) - 1)] = pad_id  # a real token (never the final EOS) equal to pad_id
+        context = f"pad_batch({seqs}, pad_id={pad_id})"
+        out = call(pad_batch, copy.deepcopy(seqs), context=context, pad_id=pad_id)
+        want_ids, want_mask = _expected(seqs, pad_id, None)
+        mask = out[1] if isinstance(out, (tuple, list)) and len(out) == 2 else None
+        if not isinstance(mask, torch.Tensor) or mask.shape != want_mask.shape or not torch.equal(
+                mask.long(), want_mask):
+            fail("attention_mask marks a real token as padding: the mask comes from the lengths; "
+                 f"a real token may have the pad id's value ({pad_id} here)", context)
+        expect_equal("input_ids", out[0], want_ids, lambda i: "copy each row, then pad_id up to the longest",
+                     context)
+    return 4

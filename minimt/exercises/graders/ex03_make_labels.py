@@ -64,4 +64,23 @@ def grade(make_labels) -> int:
 
         expect_equal("labels", got, want, why, context)
         n += 1
-    return n
+    return n + _real_token_with_id_0(make_labels)
+
+
+def _real_token_with_id_0(make_labels) -> int:
+    """-100 goes where a row has ENDED (its length), not where an id happens to be 0: padding with 0 and
+    then `labels[labels == 0] = -100` also wipes out a real token whose id is 0."""
+    rng = random.Random(33)
+    for _ in range(4):
+        B = cases.batch_size(rng)
+        tgt = cases.rows(rng, B, lo=1, hi=8)
+        for t in tgt:
+            t[rng.randrange(len(t))] = 0  # a real target token whose id is 0 (the usual pad id)
+        context = f"make_labels({tgt}, eos_id={cases.EOS})"
+        got = call(make_labels, copy.deepcopy(tgt), context=context, eos_id=cases.EOS)
+        want = make_batch([[4]] * B, tgt, pad_id=cases.PAD, bos_id=cases.BOS, eos_id=cases.EOS).labels
+        got = expect_tensor("labels", got, shape=tuple(want.shape), dtype=torch.long, context=context)
+        expect_equal("labels", got, want, lambda i: (
+            f"position {i[1]} of row {i[0]} is a real token whose id is 0: -100 goes where the row has ended "
+            "(its length), not where an id is 0" if want[i] == 0 else "labels = target + [EOS], then -100"), context)
+    return 4

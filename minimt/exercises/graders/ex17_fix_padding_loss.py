@@ -49,6 +49,7 @@ def grade(make_targets) -> int:
                 failed = ", ".join(r.name for r in results if not r.passed)
                 fail(f"proof {failed} FAILED with your make_targets:\n" + "\n".join("  " + r.line() for r in results),
                      context)
+            n += _real_token_with_the_pad_id(make_targets)  # before the exact checks: its message says why
         expect_equal("labels", labels, want.labels, lambda i: (
             "padded label positions must be ignored by the loss" if want.labels[i] == IGNORE_INDEX
             else "labels = target + [EOS]"), context)
@@ -56,3 +57,25 @@ def grade(make_targets) -> int:
                      lambda i: "decoder_input_ids = [BOS] + labels[:-1], with -100 turned into pad_id", context)
         n += 1
     return n
+
+
+def _real_token_with_the_pad_id(make_targets) -> int:
+    """Lesson 03: padding is found from the row lengths. The quick fix `labels[labels == pad_id] = -100`
+    also hides a real target token that has the pad id's value."""
+    rng = random.Random(171)
+    for bos, eos, pad in ((cases.BOS, cases.EOS, cases.PAD), (7, 9, 5), (cases.BOS, cases.EOS, 12)):
+        B = cases.batch_size(rng)
+        tgt = cases.rows(rng, B, lo=1, hi=8)
+        for t in tgt:
+            t[rng.randrange(len(t))] = pad  # a real token whose id equals pad_id
+        context = f"make_targets({tgt}, bos_id={bos}, eos_id={eos}, pad_id={pad})"
+        out = call(make_targets, [list(t) for t in tgt], bos_id=bos, eos_id=eos, pad_id=pad, context=context)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            fail("should return a tuple (labels, decoder_input_ids)", context)
+        want = make_batch([[4]] * B, tgt, pad_id=pad, bos_id=bos, eos_id=eos)
+        labels = expect_tensor("labels", out[0], shape=tuple(want.labels.shape), dtype=torch.long, context=context)
+        expect_equal("labels", labels, want.labels, lambda i: (
+            f"position {i[1]} of row {i[0]} is a real token whose id equals pad_id ({pad}): -100 goes where the "
+            "row has ended (its length), not where an id equals pad_id" if want.labels[i] == pad
+            else "labels = target + [EOS], padded with -100"), context)
+    return 3
