@@ -51,7 +51,8 @@ TITLES = {
     "Encoder self-attention: \"{sentence}\"": "编码器自注意力：“{sentence}”",
     "Decoder self-attention (causal: nothing above the diagonal)": "解码器自注意力（因果：对角线以上全为空）",
     # --- masks.py
-    "→ (B,H,T,S) head {h}": "→ (B,H,T,S) 第 {h} 个注意力头",
+    "→ (B,H,T,S) head 0": "→ (B,H,T,S) 第 0 个注意力头",
+    "→ (B,H,T,S) head 0 (… of {n})": "→ (B,H,T,S) 第 0 个注意力头（共 {n} 个）",
     "head {h}": "第 {h} 个注意力头",
     "head {h} (… of {n})": "第 {h} 个注意力头（共 {n} 个）",
     "padding mask (B,1,1,S)": "填充掩码 (B,1,1,S)",
