@@ -6,7 +6,9 @@ prints every stage a pair goes through before the model sees it — raw pair →
 input_ids → attention_mask → labels (-100) → decoder_input_ids (drawn under the labels, so the
 shift right is visible) — and saves one picture per stage. Several pairs (EN FR EN FR …) or
 ``--batch N`` (drawn from the corpus with a seed) show a whole padded batch. ``--json`` prints
-the tensors for scripts instead.
+the tensors for scripts instead. ``--lang zh`` (or MINIMT_LANG=zh, or a zh_CN locale) tells the
+walkthrough in Chinese, for the readers of the article it retells (the words: inspect_text.py), and
+titles the pictures in Chinese where a CJK font is installed (minimt/plots/titles_zh.py).
 """
 from __future__ import annotations
 
