@@ -9,15 +9,18 @@ from pathlib import Path
 
 import pytest
 
-LESSONS = sorted((Path(__file__).resolve().parent.parent / "lessons").glob("[0-9][0-9]_*.py"))
+ROOT = Path(__file__).resolve().parent.parent / "lessons"
+# The English lessons, then the Chinese ones (lessons/zh/, as many as are written): the same runs.
+LESSONS = sorted(ROOT.glob("[0-9][0-9]_*.py")) + sorted((ROOT / "zh").glob("[0-9][0-9]_*.py"))
+IDS = [p.stem if p.parent == ROOT else f"zh/{p.stem}" for p in LESSONS]
 
 
 def test_there_are_lessons():
-    assert len(LESSONS) >= 3, "lessons/ should hold the numbered lessons"
+    assert len([p for p in LESSONS if p.parent == ROOT]) >= 3, "lessons/ should hold the numbered lessons"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
 def test_lesson_runs_in_fast_mode(lesson, tmp_path):
     figures = tmp_path / "figures"
     env = dict(os.environ, MINIMT_FAST="1", MINIMT_FIGURES=str(figures), MPLBACKEND="Agg")

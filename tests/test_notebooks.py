@@ -20,10 +20,11 @@ nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("jupytext")
 pytest.importorskip("ipykernel")
 
-from minimt.commands.course import copy_lessons, lesson_files  # noqa: E402
+from minimt.commands.course import copy_lessons, lesson_files, translated_files  # noqa: E402
 
 pytestmark = pytest.mark.slow
-LESSONS = [p.stem for p in lesson_files()]
+# The English lessons, then every Chinese one written so far (lessons/zh/), each as its own notebook.
+LESSONS = [p.stem for p in lesson_files()] + [f"zh/{p.stem}" for p in translated_files("zh")]
 # Seconds per lesson in fast mode. Measured on 2 shared AMD EPYC cores: 2-6 s for lessons 01-06,
 # 7-10 s for 07-09 (they train a tiny model first); the whole file takes about a minute. The limits
 # leave room for a busy CI machine but not for a lesson that forgot MINIMT_FAST (minutes).
@@ -36,7 +37,8 @@ def course(tmp_path_factory) -> Path:
     """The learner's folder: notebooks only, far from the repository."""
     out = tmp_path_factory.mktemp("course")
     written, kept = copy_lessons(out, "ipynb")
-    assert len(written) == len(LESSONS) and not kept
+    assert len(written) == len(lesson_files()) and not kept
+    copy_lessons(out / "zh", "ipynb", lang="zh")  # the Chinese course (English where none yet)
     return out
 
 
@@ -67,7 +69,8 @@ def shown_pngs(nb) -> list[bytes]:
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_lesson_runs_as_a_notebook_and_shows_every_picture(lesson, course, kernel_name, tmp_path):
     nb = nbformat.read(course / f"{lesson}.ipynb", as_version=4)
-    assert nb.cells[0].source.startswith("# Lesson "), "a notebook opens with the lesson's title"
+    assert nb.cells[0].source.startswith("# Lesson " if "/" not in lesson else "# "), \
+        "a notebook opens with the lesson's title"
     work = tmp_path / "work"
     (work / "tmp").mkdir(parents=True)
     env = dict(os.environ, MINIMT_FAST="1", OMP_NUM_THREADS="1",
@@ -90,6 +93,6 @@ def test_lesson_runs_as_a_notebook_and_shows_every_picture(lesson, course, kerne
     on_disk = set(written.values())
     stray = [i for i, data in enumerate(shown) if data not in on_disk]
     assert not stray, f"{lesson} showed {len(stray)} picture(s) that are not the saved PNG (drawn twice?)"
-    limit = TIME_LIMIT.get(lesson, DEFAULT_LIMIT)
+    limit = TIME_LIMIT.get(lesson.split("/")[-1], DEFAULT_LIMIT)
     assert seconds < limit, f"{lesson} took {seconds:.0f} s as a notebook (limit {limit} s)"
     print(f"{lesson}: {seconds:.1f} s, {len(written)} PNGs shown inline")

@@ -19,6 +19,8 @@ from minimt.files import DATA_DIR, PACKAGED_DATA_DIR, PROJECT_ROOT, corpus_is_in
 
 pytestmark = pytest.mark.slow  # builds a wheel: ~5 s
 
+LESSONS = sorted(p.name for p in (PROJECT_ROOT / "lessons").glob("[0-9][0-9]_*.py"))
+ZH_LESSONS = sorted(p.name for p in (PROJECT_ROOT / "lessons" / "zh").glob("[0-9][0-9]_*.py"))
 CORPUS = sorted(p.name for p in (PROJECT_ROOT / "data").iterdir() if p.suffix in (".tsv", ".md"))
 
 
@@ -39,6 +41,13 @@ def wheel(tmp_path_factory) -> Path:
     for name in ("minimt", "data", "lessons"):
         shutil.copytree(PROJECT_ROOT / name, src / name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "figures"))
+    # A Chinese lesson for lessons/zh/'s package-data rule to carry, in this copy only, when none is
+    # written yet (tests/test_lessons_zh.py's dummy: the English code under a Chinese title).
+    if not ZH_LESSONS:
+        from test_lessons_zh import dummy_zh
+        (src / "lessons" / "zh").mkdir(exist_ok=True)
+        (src / "lessons" / "zh" / LESSONS[0]).write_text(dummy_zh(PROJECT_ROOT / "lessons" / LESSONS[0]),
+                                                         encoding="utf-8")
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
@@ -98,7 +107,6 @@ def test_installed_wheel_loads_its_corpus_and_refuses_to_rewrite_it(wheel, tmp_p
     assert sorted(p.name for p in (site / "minimt" / "_corpus").iterdir()) == before
 
 
-LESSONS = sorted(p.name for p in (PROJECT_ROOT / "lessons").glob("[0-9][0-9]_*.py"))
 
 
 def test_installed_wheel_copies_its_lessons(wheel, tmp_path):
@@ -122,3 +130,23 @@ def test_installed_wheel_copies_its_lessons(wheel, tmp_path):
                             capture_output=True, text=True)
     assert lesson.returncode == 0, lesson.stdout[-2000:] + lesson.stderr[-2000:]
     assert (elsewhere / "mine" / "lessons" / "figures" / "03_input_ids.png").is_file()
+
+
+def test_wheel_carries_every_chinese_lesson_and_copies_it(wheel, tmp_path):
+    # lessons/zh/ ships as minimt/_lessons/zh/: every Chinese lesson written (or the dummy above).
+    site, elsewhere = tmp_path / "site-packages", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with zipfile.ZipFile(wheel) as z:
+        in_wheel = sorted(n.rsplit("/", 1)[1] for n in z.namelist() if n.startswith("minimt/_lessons/zh/"))
+        for name in ZH_LESSONS:
+            assert name in in_wheel, f"lessons/zh/{name} is missing from the wheel (pyproject.toml package-data)"
+            assert z.read(f"minimt/_lessons/zh/{name}") == (PROJECT_ROOT / "lessons" / "zh" / name).read_bytes()
+        z.extractall(site)
+    assert in_wheel == (ZH_LESSONS or [LESSONS[0]])
+    result = run_installed(site, elsewhere, "-m", "minimt.commands.lessons", "--out", "mine", "--format", "py",
+                           "--lang", "zh")
+    assert result.returncode == 0, result.stderr
+    assert str((site / "minimt" / "_lessons" / "zh").resolve()) in result.stdout
+    for name in in_wheel:  # the Chinese version, from inside the package
+        assert (elsewhere / "mine" / name).read_text(encoding="utf-8").startswith("# translates: ")
+    assert sorted(p.name for p in (elsewhere / "mine").iterdir()) == LESSONS

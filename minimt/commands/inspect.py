@@ -6,12 +6,15 @@ prints every stage a pair goes through before the model sees it — raw pair →
 input_ids → attention_mask → labels (-100) → decoder_input_ids (drawn under the labels, so the
 shift right is visible) — and saves one picture per stage. Several pairs (EN FR EN FR …) or
 ``--batch N`` (drawn from the corpus with a seed) show a whole padded batch. ``--json`` prints
-the tensors for scripts instead.
+the tensors for scripts instead. ``--lang zh`` (or MINIMT_LANG=zh, or a zh_CN locale) tells the
+walkthrough in Chinese, for the readers of the article it retells (the words: inspect_text.py), and
+titles the pictures in Chinese where a CJK font is installed (minimt/plots/titles_zh.py).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import unicodedata
 from pathlib import Path
 
 from .. import plots
@@ -19,17 +22,13 @@ from ..batch import IGNORE_INDEX, Batch, make_batch
 from ..data import ARTICLE_PAIR
 from ..errors import MinimtError
 from ..explore import corpus_pairs, write_explorer
+from ..lang import choose_language
+from ..plots.titles_zh import plot_language
 from ..tokenizer import Tokenizer
+from .inspect_text import TEXT
+
 DEFAULT_OUT = "minimt-inspect"
-STAGES = {  # number: (name, one-line explanation)
-    1: ("raw pair", "the text the model learns from"),
-    2: ("pieces", "SentencePiece cuts each side into subword pieces (▁ = a space before the piece)"),
-    3: ("ids", "each piece's number in the vocabulary; no special tokens yet"),
-    4: ("input_ids", "encoder input = source ids + EOS, padded on the right with PAD"),
-    5: ("attention_mask", "1 = real token, 0 = padding: attention never looks at a 0"),
-    6: ("labels", "what the decoder must predict = target ids + EOS, padded with -100 (the loss skips -100)"),
-    7: ("decoder_input_ids", "what the decoder reads = BOS + labels shifted one place right, -100 → PAD"),
-}
+STAGES = TEXT["en"]["stages"]  # number: (name, one-line explanation); TEXT["zh"]["stages"] in Chinese
 
 
 def collect_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
@@ -80,74 +79,81 @@ def piece_rows(tok: Tokenizer, rows) -> list[list[str]]:
 
 # ---------------------------------------------------------------- the terminal view
 
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _columns(lines: list[tuple[str, list[str]]], indent: str = "   ") -> str:
     """Rows of cells, every column as wide as its widest cell, so ids line up with pieces."""
     n = max(len(cells) for _, cells in lines)
-    widths = [max([len(cells[j]) for _, cells in lines if j < len(cells)] + [2]) for j in range(n)]
-    head = max(len(label) for label, _ in lines)
-    return "\n".join(indent + f"{label:<{head}}  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)).rstrip()
+    widths = [max([_width(cells[j]) for _, cells in lines if j < len(cells)] + [2]) for j in range(n)]
+    head = max(_width(label) for label, _ in lines)
+    return "\n".join(indent + label + " " * (head - _width(label) + 2)
+                     + "  ".join(" " * (w - _width(c)) + c for c, w in zip(cells, widths)).rstrip()
                      for label, cells in lines)
 
 
-def _title(n: int) -> str:
-    name, why = STAGES[n]
-    return f"\n{n}. {name} — {why}"
-
-
-def render(stages: dict, tok: Tokenizer) -> str:
+def render(stages: dict, tok: Tokenizer, lang: str = "en") -> str:
+    """The walkthrough as text, in ``lang`` ("en" or "zh"; the numbers are the same in both)."""
+    t = TEXT[lang]
     pairs, B = stages["pairs"], len(stages["pairs"])
-    out = [f"tokenizer: {stages['tokenizer']['model_path']} ({tok.vocab_size} pieces; "
-           f"pad={tok.pad_id} unk={tok.unk_id} bos={tok.bos_id} eos={tok.eos_id})"]
-    out.append(_title(1))
-    out += [f"   EN {b}  {en}\n   FR {b}  {fr}" for b, (en, fr) in enumerate(pairs)]
-    out.append(_title(2))
-    for b in range(B):
-        out.append(f"   EN {b}  " + " | ".join(stages["src_pieces"][b]))
-        out.append(f"   FR {b}  " + " | ".join(stages["tgt_pieces"][b]))
-    out.append(_title(3))
-    for b in range(B):
-        out.append(_columns([(f"EN {b}", [str(i) for i in stages["src_ids"][b]]), ("", stages["src_pieces"][b])]))
-        out.append(_columns([(f"FR {b}", [str(i) for i in stages["tgt_ids"][b]]), ("", stages["tgt_pieces"][b])]))
     S, T = len(stages["input_ids"][0]), len(stages["labels"][0])
-    out.append(_title(4) + f" to length {S}")
-    in_pieces = piece_rows(tok, stages["input_ids"])
-    rows = [("position", [str(j) for j in range(S)])]
+
+    def title(n: int, extra: str = "") -> str:
+        name, why = t["stages"][n]
+        return f"\n{n}. {name}{t['dash']}{why}{extra}"
+
+    en, fr, row = (lambda b: t["en"].format(b=b)), (lambda b: t["fr"].format(b=b)), (lambda b: t["row"].format(b=b))
+    out = [t["header"].format(path=stages["tokenizer"]["model_path"], vocab=tok.vocab_size, pad=tok.pad_id,
+                              unk=tok.unk_id, bos=tok.bos_id, eos=tok.eos_id)]
+    out.append(title(1))
+    out += [f"   {en(b)}  {e}\n   {fr(b)}  {f}" for b, (e, f) in enumerate(pairs)]
+    out.append(title(2))
     for b in range(B):
-        rows += [(f"row {b}", [str(i) for i in stages["input_ids"][b]]), ("", in_pieces[b])]
+        out.append(f"   {en(b)}  " + " | ".join(stages["src_pieces"][b]))
+        out.append(f"   {fr(b)}  " + " | ".join(stages["tgt_pieces"][b]))
+    out.append(title(3))
+    for b in range(B):
+        out.append(_columns([(en(b), [str(i) for i in stages["src_ids"][b]]), ("", stages["src_pieces"][b])]))
+        out.append(_columns([(fr(b), [str(i) for i in stages["tgt_ids"][b]]), ("", stages["tgt_pieces"][b])]))
+    out.append(title(4, t["to_length"].format(S=S)))
+    in_pieces = piece_rows(tok, stages["input_ids"])
+    rows = [(t["position"], [str(j) for j in range(S)])]
+    for b in range(B):
+        rows += [(row(b), [str(i) for i in stages["input_ids"][b]]), ("", in_pieces[b])]
     out.append(_columns(rows))
-    out.append(_title(5))
-    out.append(_columns([("position", [str(j) for j in range(S)])] +
-                        [(f"row {b}", [str(m) for m in stages["attention_mask"][b]]) for b in range(B)]))
-    out.append(_title(6))
-    out.append(_title(7)[1:])
-    out.append("   read each column bottom → top: having read the bottom token, the decoder must predict the top one")
+    out.append(title(5))
+    out.append(_columns([(t["position"], [str(j) for j in range(S)])] +
+                        [(row(b), [str(m) for m in stages["attention_mask"][b]]) for b in range(B)]))
+    out.append(title(6))
+    out.append(title(7)[1:])
+    out.append("   " + t["read_columns"])
     lab_pieces, dec_pieces = piece_rows(tok, stages["labels"]), piece_rows(tok, stages["decoder_input_ids"])
     for b in range(B):
         arrows = ["↘" if j + 1 < T and stages["labels"][b][j] != IGNORE_INDEX else "" for j in range(T)]
-        out.append(_columns([("position", [str(j) for j in range(T)]),
-                             (f"row {b} labels", [str(i) for i in stages["labels"][b]]), ("", lab_pieces[b]),
+        out.append(_columns([(t["position"], [str(j) for j in range(T)]),
+                             (t["row_labels"].format(b=b), [str(i) for i in stages["labels"][b]]), ("", lab_pieces[b]),
                              ("", arrows),
                              ("decoder_input_ids", [str(i) for i in stages["decoder_input_ids"][b]]),
                              ("", dec_pieces[b]),
                              ("decoder_attention_mask", [str(m) for m in stages["decoder_attention_mask"][b]])]))
-    out.append(_article_note(stages))
-    out.append("\nthen: input_ids + attention_mask → encoder; decoder_input_ids + decoder_attention_mask → decoder "
-               f"→ logits (B={B}, T={T}, V={tok.vocab_size}) → cross-entropy against labels, skipping -100 "
-               "→ backprop → update")
+    out.append(_article_note(stages, tok, t))
+    real = sum(x != IGNORE_INDEX for r in stages["labels"] for x in r)
+    out.append(t["left_out"].format(vocab=tok.vocab_size, pad=tok.pad_id, unk=tok.unk_id, bos=tok.bos_id,
+                                    eos=tok.eos_id, dec=stages["decoder_input_ids"][0], lab=stages["labels"][0],
+                                    B=B, S=S, T=T, real=real, cells=B * T))
+    out.append(t["then"].format(B=B, T=T, V=tok.vocab_size))
     return "\n".join(out)
 
 
-def _article_note(stages: dict) -> str:
+def _article_note(stages: dict, tok: Tokenizer, t: dict) -> str:
     ids, lab = stages["input_ids"][0], stages["labels"][0]
     # row 0 is the article's own pair unless the user chose others: then say which sentence it is
-    ours = "minimt, row 0:          "
+    ours = t["ours_article"]
     if tuple(stages["pairs"][0]) != ARTICLE_PAIR:
-        ours = f"minimt, row 0 ({stages['pairs'][0][0]!r}, not the article's sentence):\n" + " " * 24
-    return ("\nthe article (BERT ids): input_ids [101, 2026, 2003, 2073, 102], labels [1055, 3791, 3651, 102, -100, -100]\n"
-            f"{ours}input_ids {ids}, labels {lab}\n"
-            "   101 [CLS] opens BERT's input: our encoder needs no start marker, our BOS (2) opens the decoder input;\n"
-            "   102 [SEP] closes a sequence: our EOS (3) closes input_ids and labels; -100 marks padding in labels "
-            "in both.\n   Ids differ because they are rows of a different vocabulary: ours, trained by minimt.")
+        ours = t["ours_other"].format(sentence=stages["pairs"][0][0])
+    return t["article"].format(ours=ours, ids=ids, lab=lab, bos=tok.bos_id, eos=tok.eos_id)
 
 
 # ---------------------------------------------------------------- pictures
@@ -182,6 +188,7 @@ def draw(stages: dict, tok: Tokenizer, out_dir: str | Path) -> list[Path]:
 # ---------------------------------------------------------------- command line
 
 def run(args: argparse.Namespace) -> int:
+    lang = choose_language(args.lang)  # --lang, else MINIMT_LANG, else the locale, else English
     if args.max_length is not None and args.max_length < 2:
         raise MinimtError(f"--max-length {args.max_length}: must be at least 2 (one token + EOS)")
     pairs = collect_pairs(args)
@@ -191,14 +198,15 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stages, ensure_ascii=False))
     else:
-        print(render(stages, tok))
+        print(render(stages, tok, lang))
     if out_dir:
-        paths = draw(stages, tok, out_dir)
+        with plot_language(lang):  # Chinese titles where a CJK font is installed, English otherwise
+            paths = draw(stages, tok, out_dir)
         if not args.json:
-            print(f"\npictures, one per stage: {', '.join(str(p) for p in paths)}")
+            print(TEXT[lang]["pictures"].format(paths=", ".join(str(p) for p in paths)))
     if args.html:  # the same pairs as one page where every cell says why (minimt explore)
         page = write_explorer(args.html, pairs, max_length=args.max_length)
-        print(f"explorer page (open it in a browser; point at any cell): {page}")
+        print(TEXT[lang]["explorer"].format(page=page))
     return 0
 
 
@@ -216,4 +224,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR", help=f"folder for the pictures (default: ./{DEFAULT_OUT}/)")
     p.add_argument("--json", action="store_true", help="print the tensors as JSON only (pictures only with --out)")
     p.add_argument("--html", metavar="FILE", help="also write the explorer page for these pairs (as minimt explore)")
+    p.add_argument("--lang", metavar="en|zh",
+                   help="language of the walkthrough and picture titles: en or zh (中文); "
+                        "default: $MINIMT_LANG, else the locale, else en")
     p.set_defaults(func=run)

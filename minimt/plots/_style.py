@@ -53,6 +53,8 @@ def save_figure(fig, path, **savefig_kwargs) -> Path:
     """
     path = Path(path)
     savefig_kwargs = {"format": "png", "bbox_inches": "tight", "facecolor": "white", **savefig_kwargs}
+    from .titles_zh import localise
+    localise(fig)  # Chinese titles when the language is zh and a CJK font is installed (titles_zh.py)
     with atomic_path(path) as tmp:
         fig.savefig(tmp, **savefig_kwargs)
     if in_notebook():
