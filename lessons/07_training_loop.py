@@ -293,9 +293,10 @@ for label, group in (("trained on", seen), ("never seen", unseen)):
 print(f"{exact} of {len(seen) + len(unseen)} exactly as the phrasebook says")
 
 # %% [markdown]
-# After these few minutes the everyday sentences the model saw many times mostly come out
-# right, and the output is real French; sentences it never saw are often close but wrong —
-# count them above. `minimt train` (section 7) trains a bigger model for 2,000 steps on the
+# After these two minutes the everyday sentences the model saw many times come out right,
+# and the output is real French; the sentences it never saw mostly come out wrong — French
+# words, wrong sentences (the count above says how many are exact). The model has memorised
+# its phrasebook more than it has learnt French. `minimt train` (section 7) trains a bigger model for 2,000 steps on the
 # whole corpus and gets most short sentences right. The loop is the same.
 #
 # ## 6. Checkpoints

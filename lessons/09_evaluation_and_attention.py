@@ -96,8 +96,8 @@ print(f"model: {how} — {folder} (step {meta['step']}, "
 #
 # A test file can hold several French translations of one English sentence (Tatoeba's
 # often does): we translate each English sentence once and score it against all its
-# references. The embedded test split was made with one French sentence per English one —
-# the first line below counts them; the signature's `nrefs` says the same.
+# references. In the embedded test split most English sentences have one reference and a few
+# have two — the first line below counts them; the signature says `nrefs:var` (it varies).
 
 # %%
 pairs = load_pairs(embedded_path("test"))[: 24 if FAST else 500]
@@ -120,8 +120,9 @@ print(plots.plot_sentence_scores(hyps, references, sources=sources, title="Beam 
 # %% [markdown]
 # **BLEU** counts how many of the hypothesis' word 1-, 2-, 3- and 4-grams appear in a
 # reference (clipped precision), takes their geometric mean and multiplies by a brevity
-# penalty (a too-short output cannot score by saying little). It is a *corpus* score: one
-# short sentence rarely shares a 4-gram with its reference, so its BLEU is mostly 0.
+# penalty (a too-short output cannot score by saying little). It is a *corpus* score: a
+# short sentence has only a few 4-grams, one wrong word can remove all of them, and its
+# BLEU without smoothing is then 0 (the cell below shows it).
 # **chrF** compares character n-grams (up to 6): it gives partial credit for "parle" vs
 # "parles" and behaves better on single sentences — we use it for per-example numbers.
 # The picture `09_sentence_scores.png` shows both: the corpus BLEU and chrF in its title, and
@@ -129,8 +130,9 @@ print(plots.plot_sentence_scores(hyps, references, sources=sources, title="Beam 
 #
 # The picture's title says "without smoothing: no shared 4-gram → 0", and the qualifier
 # matters: BLEU's geometric mean multiplies the four precisions, and one of them is 0. sacreBLEU's default (the one
-# `corpus_scores` uses, `smooth:exp` in the signature) replaces each zero count by a small
-# number, so the score is small but not 0. Both, on one near miss:
+# `corpus_scores` uses, `smooth:exp` in the signature) replaces each zero n-gram match by a
+# small positive count, so one missing 4-gram no longer sends the score to 0. Both, on one
+# near miss:
 
 # %%
 hyp, ref = "Je ne comprends rien.", "Je ne comprends pas."  # 1- to 3-grams shared, no 4-gram
