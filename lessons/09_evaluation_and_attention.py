@@ -129,10 +129,10 @@ print(plots.plot_sentence_scores(hyps, references, sources=sources, title="Beam 
 # one chrF bar per sentence, labelled with the English source, our output (→) and a reference.
 #
 # The picture's title says "without smoothing: no shared 4-gram → 0", and the qualifier
-# matters: BLEU's geometric mean multiplies the four precisions, and one of them is 0. sacreBLEU's default (the one
-# `corpus_scores` uses, `smooth:exp` in the signature) replaces each zero n-gram match by a
-# small positive count, so one missing 4-gram no longer sends the score to 0. Both, on one
-# near miss:
+# matters: BLEU's geometric mean multiplies the four precisions, and one of them is 0.
+# sacreBLEU's default (the one `corpus_scores` uses, `smooth:exp` in the signature) replaces
+# each zero n-gram match by a small positive count, so one missing 4-gram no longer sends
+# the score to 0. Both, on one near miss:
 
 # %%
 hyp, ref = "Je ne comprends rien.", "Je ne comprends pas."  # 1- to 3-grams shared, no 4-gram
