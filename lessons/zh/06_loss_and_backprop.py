@@ -187,8 +187,8 @@ print(f"位置 (0,0)：autograd 与 (softmax - one_hot)/N 的最大差值 "
 assert torch.allclose(logits.grad[0, 0], expected.detach(), atol=1e-7)
 
 print(plot_logit_gradients(grad_norm, batch.labels, pieces=tok.id_to_piece, path=FIGURES / "06_logit_gradients.png",
-                           title=f"每个位置的 ‖d loss / d logits‖：真实位置 ≈ 1/N = 1/{n_real} = {1 / n_real:.4f}，"
-                                 "-100 处恰好为 0"))
+                           title=f"‖d loss / d logits‖ per position: ≈ 1/N = 1/{n_real} = {1 / n_real:.4f} "
+                                 "where real, exactly 0 at -100"))
 
 # %% [markdown]
 # ## 7. 优化器走一步

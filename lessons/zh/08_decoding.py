@@ -150,9 +150,9 @@ for t, (ax, cands) in enumerate(zip(axes.flat, shown)):
     ax.set_yticks(range(len(cands)), [c for c, _ in cands], fontsize=13)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_title(f"第 {t} 步：{cands[0][0]}", fontsize=14)
-    ax.set_xlabel("p(下一个词元)")
-fig.suptitle(f"贪心解码 {english!r}：\n每一步最可能的 5 个下一个词元（深色 = 选中）",
+    ax.set_title(f"step {t}: {cands[0][0]}", fontsize=14)
+    ax.set_xlabel("p(next token)")
+fig.suptitle(f"Greedy decoding of {english!r}:\nthe 5 most likely next tokens at each step (dark = chosen)",
              fontsize=16)
 fig.tight_layout()
 print("saved", save_figure(fig, FIGURES / "08_greedy_steps.png"))
@@ -269,10 +269,10 @@ assert beam_search(HandSetModel(), ids1, mask1, bos_id=BOS, eos_id=EOS, beam_siz
 
 alphas = [a / 20 for a in range(0, 31)]
 fig, ax = plt.subplots(figsize=(8, 5))
-ax.plot(alphas, [short / length_penalty(2, a) for a in alphas], label="a EOS（2 个词元）", lw=2.5)
-ax.plot(alphas, [long_ / length_penalty(4, a) for a in alphas], label="b c d EOS（4 个词元）", lw=2.5)
-ax.set(xlabel="alpha", ylabel="log p / lp   （越高越好）",
-       title="长度惩罚在短译文和长译文之间做出选择")
+ax.plot(alphas, [short / length_penalty(2, a) for a in alphas], label="a EOS (2 tokens)", lw=2.5)
+ax.plot(alphas, [long_ / length_penalty(4, a) for a in alphas], label="b c d EOS (4 tokens)", lw=2.5)
+ax.set(xlabel="alpha", ylabel="log p / lp   (higher wins)",
+       title="The length penalty decides between a short and a long translation")
 ax.legend(fontsize=13)
 ax.grid(alpha=0.3)
 print("saved", save_figure(fig, FIGURES / "08_length_penalty.png"))

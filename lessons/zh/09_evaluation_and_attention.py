@@ -112,7 +112,7 @@ print("BLEU 签名：", scores[1]["bleu_signature"])
 print("chrF 签名：", scores[1]["chrf_signature"])
 for en, refs, hyp in list(zip(sources, references, hyps))[:4]:  # beam 4's output
     print(f"  EN {en}\n  REF {' | '.join(refs)}\n  HYP {hyp}   （句子 chrF {sentence_chrf(hyp, refs):.1f}）")
-print(plots.plot_sentence_scores(hyps, references, sources=sources, title="测试集上的束宽 4",
+print(plots.plot_sentence_scores(hyps, references, sources=sources, title="Beam 4 on the test set",
                                  path=FIGURES / "09_sentence_scores.png", max_rows=8 if FAST else 12))
 
 # %% [markdown]
@@ -221,11 +221,11 @@ print(f"在 {len(base)} 个输出词元中，有 {agree:.0%} 的“最受关注�
 q = [tok.id_to_piece(i) for i in out + [tok.eos_id]]
 k = [tok.id_to_piece(i) for i in src]
 plots.plot_attention(cross, query_pieces=q, key_pieces=k, path=FIGURES / "09_attention_mean.png",
-                     title="交叉注意力（对各层和各头求平均）")
+                     title="Cross-attention (mean over layers and heads)")
 plots.plot_attention(drop / drop.sum(1, keepdim=True).clamp(min=1e-9), query_pieces=q, key_pieces=k,
                      path=FIGURES / "09_occlusion.png",
-                     title="藏起一个英文子词片段时 log p 的下降（按行归一化）",
-                     value_label="占 log p 下降的比例")
+                     title="Drop in log p when one English piece is hidden (row-normalised)",
+                     value_label="share of the drop in log p")
 
 # %% [markdown]
 # 两张图一致的地方，注意力碰巧指向了重要的东西；不一致的地方，注意力是个糟糕的向导。两者都不是
