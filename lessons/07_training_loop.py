@@ -48,8 +48,10 @@ from minimt.files import PROJECT_ROOT
 from minimt.loss import cross_entropy_loss
 from minimt.model import ModelConfig, Transformer
 from minimt.plots import save_figure
+from minimt.runtime.run_folder import checkpoints_in, latest_default
 from minimt.schedule import inverse_sqrt_factor, make_optimizer, make_scheduler
 from minimt.tokenizer import Tokenizer
+from minimt.translate import translate
 
 os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and messages follow it (lessons/zh/: "zh")
 FAST = os.environ.get("MINIMT_FAST") == "1"
@@ -165,8 +167,8 @@ print("saved", save_figure(fig, FIGURES / "07_lr_schedule.png", dpi=100))
 # - `optimizer.zero_grad()`: PyTorch *adds* new gradients to old ones (useful for gradient
 #   accumulation); forgetting this line is a classic bug.
 #
-# The progress bar shows the training loss as it goes; the held-out loss is measured five
-# times and printed at the end.
+# The progress bar shows the training loss as it goes; the held-out loss is measured before
+# the first step and five times during training, and printed at the end.
 
 # %%
 @torch.no_grad()
@@ -291,6 +293,24 @@ for label, group in (("trained on", seen), ("never seen", unseen)):
         exact += out == fr
         print(f"  {en:34} → {out:30} ({'exactly the reference' if out == fr else 'reference: ' + fr})")
 print(f"{exact} of {len(seen) + len(unseen)} exactly as the phrasebook says")
+
+# %% [markdown]
+# For comparison, the same sentences from `minimt train`'s model, when you have trained one
+# (the newest of `runs/minimt`, `runs/minimt-2`, …, or `$MINIMT_RUN`):
+
+# %%
+if os.environ.get("MINIMT_RUN"):
+    runs = [Path(os.environ["MINIMT_RUN"])]
+else:
+    runs = [latest_default(base) for base in (Path("runs/minimt"), ROOT / "runs" / "minimt")]
+big_run = next((run for run in runs if run is not None and checkpoints_in(run)), None)
+if big_run is None:
+    print("No `minimt train` run yet (it takes longer: README, Set-up); this lesson's model is the one above.")
+else:
+    big, big_tok, big_meta = load_checkpoint(big_run)
+    print(f"{big_run} (step {big_meta['step']}, {sum(p.numel() for p in big.parameters()):,} parameters):")
+    for (en, fr), out in zip(seen + unseen, translate(big, big_tok, [en for en, _ in seen + unseen])):
+        print(f"  {en:34} → {out:30} ({'exactly the reference' if out == fr else 'reference: ' + fr})")
 
 # %% [markdown]
 # After these two minutes the everyday sentences the model saw many times come out right,

@@ -1,4 +1,4 @@
-# translates: 07_training_loop.py sha256:bb85ad5c7b7c
+# translates: 07_training_loop.py sha256:504eed07cc74
 # %% [markdown]
 # # 第 07 课 — 训练循环
 #
@@ -47,8 +47,10 @@ from minimt.files import PROJECT_ROOT
 from minimt.loss import cross_entropy_loss
 from minimt.model import ModelConfig, Transformer
 from minimt.plots import save_figure
+from minimt.runtime.run_folder import checkpoints_in, latest_default
 from minimt.schedule import inverse_sqrt_factor, make_optimizer, make_scheduler
 from minimt.tokenizer import Tokenizer
+from minimt.translate import translate
 
 os.environ["MINIMT_LANG"] = "zh"  # 本课的语言：图片和提示信息都跟随它（英文版 lessons/：“en”）
 FAST = os.environ.get("MINIMT_FAST") == "1"
@@ -157,7 +159,8 @@ print("saved", save_figure(fig, FIGURES / "07_lr_schedule.png", dpi=100))
 # - `optimizer.zero_grad()`：PyTorch 会把新梯度*加到*旧梯度上（这对梯度累积很有用）；
 #   忘了这一行是经典的错误。
 #
-# 进度条（progress bar）会实时显示训练损失；留出数据上的损失测量五次，在最后打印出来。
+# 进度条（progress bar）会实时显示训练损失；留出数据上的损失在第一步之前测量一次、训练中再测量
+# 五次，在最后打印出来。
 
 # %%
 @torch.no_grad()
@@ -278,6 +281,24 @@ for label, group in (("训练过", seen), ("从没见过", unseen)):
         exact += out == fr
         print(f"  {en:34} → {out:30} （{'与参考译文完全一致' if out == fr else '参考译文：' + fr}）")
 print(f"{len(seen) + len(unseen)} 句中有 {exact} 句与常用语手册完全一致")
+
+# %% [markdown]
+# 作为对比，如果你已经训练过 `minimt train` 的模型（`runs/minimt`、`runs/minimt-2`……中最新的一个，
+# 或 `$MINIMT_RUN`），下面给出它对同样这些句子的译文：
+
+# %%
+if os.environ.get("MINIMT_RUN"):
+    runs = [Path(os.environ["MINIMT_RUN"])]
+else:
+    runs = [latest_default(base) for base in (Path("runs/minimt"), ROOT / "runs" / "minimt")]
+big_run = next((run for run in runs if run is not None and checkpoints_in(run)), None)
+if big_run is None:
+    print("还没有 `minimt train` 的运行结果（它需要更长时间：见 README 的 Set-up）；本课的模型就是上面那个。")
+else:
+    big, big_tok, big_meta = load_checkpoint(big_run)
+    print(f"{big_run}（第 {big_meta['step']} 步，{sum(p.numel() for p in big.parameters()):,} 个参数）：")
+    for (en, fr), out in zip(seen + unseen, translate(big, big_tok, [en for en, _ in seen + unseen])):
+        print(f"  {en:34} → {out:30} （{'与参考译文完全一致' if out == fr else '参考译文：' + fr}）")
 
 # %% [markdown]
 # 这两分钟之后，模型见过很多次的日常句子都翻译对了，输出是真正的法语；它从没见过的句子大多
