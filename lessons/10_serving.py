@@ -13,7 +13,8 @@
 # Code: `minimt/serve/spec.py` (the mapping), `minimt/serve/export.py` (`minimt export`),
 # `minimt/serve/engine.py` (`minimt translate --engine ctranslate2`), `bench/ct2_bench.py`.
 # Needs `pip install 'minimt[serve]'`. `MINIMT_FAST=1` trains a tiny model for a few seconds;
-# otherwise this uses `runs/minimt` if it exists (lesson 07), else trains a small one (~30 s).
+# otherwise this uses `runs/minimt` if it exists (`minimt train`), else lesson 07's model
+# (`runs/lesson07`), else trains a small one (~30 s).
 #
 # - **Builds on:** lesson 09 — a trained model and how to score it — and lesson 08's decoders.
 # - **Next:** the exercises (`minimt exercises list`), then `minimt train` on real data (README: Real data).
@@ -51,6 +52,8 @@ os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and message
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 RUN = Path(os.environ.get("MINIMT_RUN", PROJECT_ROOT / "runs" / "minimt"))
+ROOT = PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd()  # the clone, else here
+LESSON07 = Path(os.environ.get("MINIMT_LESSON07_RUN") or ROOT / "runs" / "lesson07")  # lesson 07's model
 THREADS = 1  # the same for both: a fair comparison, and quiet on a shared machine
 torch.set_num_threads(THREADS)
 WORK = Path(tempfile.mkdtemp(prefix="minimt_lesson10_"))
@@ -85,6 +88,8 @@ def small_model(steps: int, n_pairs: int) -> Path:
 
 if not FAST and ((RUN / "best.pt").is_file() or (RUN / "latest.pt").is_file()):
     CKPT = RUN
+elif not FAST and (LESSON07 / "latest.pt").is_file():
+    CKPT = LESSON07
 else:
     CKPT = small_model(steps=60 if FAST else 400, n_pairs=2000 if FAST else 8000)
 model, tok, meta = load_checkpoint(CKPT)

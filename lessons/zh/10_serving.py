@@ -1,4 +1,4 @@
-# translates: 10_serving.py sha256:72e9c1c6a3fa
+# translates: 10_serving.py sha256:da2a38d718c2
 # %% [markdown]
 # # 第 10 课 — 部署：从我们写的模型，到为它服务的引擎
 #
@@ -13,7 +13,8 @@
 # 代码：`minimt/serve/spec.py`（对应关系）、`minimt/serve/export.py`（`minimt export`）、
 # `minimt/serve/engine.py`（`minimt translate --engine ctranslate2`）、`bench/ct2_bench.py`。
 # 需要 `pip install 'minimt[serve]'`。`MINIMT_FAST=1` 会用几秒钟训练一个很小的模型；否则，如果
-# `runs/minimt` 存在就用它（`minimt train` 的结果），不存在就训练一个小模型（约 30 秒）。
+# `runs/minimt` 存在就用它（`minimt train` 的结果），否则用第 07 课的模型（`runs/lesson07`），
+# 两者都没有就训练一个小模型（约 30 秒）。
 #
 # - **基于：** 第 09 课——一个训练好的模型以及怎样给它打分——和第 08 课的解码器。
 # - **下一步：** 练习（`minimt exercises list`），然后在真实数据上运行 `minimt train`（README：Real data）。
@@ -51,6 +52,8 @@ os.environ["MINIMT_LANG"] = "zh"  # 本课的语言：图片和提示信息都�
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 RUN = Path(os.environ.get("MINIMT_RUN", PROJECT_ROOT / "runs" / "minimt"))
+ROOT = PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd()  # the clone, else here
+LESSON07 = Path(os.environ.get("MINIMT_LESSON07_RUN") or ROOT / "runs" / "lesson07")  # lesson 07's model
 THREADS = 1  # the same for both: a fair comparison, and quiet on a shared machine
 torch.set_num_threads(THREADS)
 WORK = Path(tempfile.mkdtemp(prefix="minimt_lesson10_"))
@@ -85,6 +88,8 @@ def small_model(steps: int, n_pairs: int) -> Path:
 
 if not FAST and ((RUN / "best.pt").is_file() or (RUN / "latest.pt").is_file()):
     CKPT = RUN
+elif not FAST and (LESSON07 / "latest.pt").is_file():
+    CKPT = LESSON07
 else:
     CKPT = small_model(steps=60 if FAST else 400, n_pairs=2000 if FAST else 8000)
 model, tok, meta = load_checkpoint(CKPT)
