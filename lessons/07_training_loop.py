@@ -57,6 +57,7 @@ os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and message
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 STEPS = 20 if FAST else 500
+plt.rcParams.update({"font.size": 14, "axes.titlesize": 16})  # readable on a slide
 SEED = 0
 random.seed(SEED)
 torch.manual_seed(SEED)  # one seed → the same batches, weights, dropout and losses on every run

@@ -1,4 +1,4 @@
-# translates: 07_training_loop.py sha256:504eed07cc74
+# translates: 07_training_loop.py sha256:a11fbf8eb750
 # %% [markdown]
 # # 第 07 课 — 训练循环
 #
@@ -56,6 +56,7 @@ os.environ["MINIMT_LANG"] = "zh"  # 本课的语言：图片和提示信息都�
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 STEPS = 20 if FAST else 500
+plt.rcParams.update({"font.size": 14, "axes.titlesize": 16})  # readable on a slide
 SEED = 0
 random.seed(SEED)
 torch.manual_seed(SEED)  # one seed → the same batches, weights, dropout and losses on every run
