@@ -6,13 +6,14 @@
 # come next, or **-100** where the row is only padding. This lesson turns the two into one
 # number, the **loss**, and follows it backwards:
 #
-# 1. the loss of one position, by hand: softmax, the probability of the right piece, -log;
-# 2. the mean over the real tokens — what `ignore_index=-100` does, and the same number by hand;
-# 3. why we flatten to (B*T, V) before calling `F.cross_entropy`;
-# 4. a picture of the loss of every label token, -100 positions greyed out;
-# 5. `backward()`: the gradient of every logit — exactly zero at -100 positions;
-# 6. one optimiser step: the loss on the same batch goes down;
-# 7. label smoothing, and the all-padding batch that would give NaN.
+# 1. one batch, one untrained model, its logits;
+# 2. the loss of one position, by hand: softmax, the probability of the right piece, -log;
+# 3. the mean over the real tokens — what `ignore_index=-100` does, and the same number by hand;
+# 4. why we flatten to (B*T, V) before calling `F.cross_entropy`;
+# 5. a picture of the loss of every label token, -100 positions greyed out;
+# 6. `backward()`: the gradient of every logit — exactly zero at -100 positions;
+# 7. one optimiser step: the loss on the same batch goes down;
+# 8. label smoothing, and the all-padding batch that would give NaN.
 #
 # `MINIMT_FAST=1` makes it quick; figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
 #
@@ -29,16 +30,17 @@ import matplotlib
 
 if "MPLBACKEND" not in os.environ and "ipykernel" not in sys.modules:
     matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 
 from minimt import plots
+from minimt.plots.logit_gradients import plot_logit_gradients
 from minimt.batch import IGNORE_INDEX, make_batch
 from minimt.loss import cross_entropy_by_hand, cross_entropy_loss, per_token_loss
 from minimt.model import ModelConfig, Transformer
 from minimt.tokenizer import Tokenizer
 
+os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and messages follow it (lessons/zh/: "zh")
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 torch.manual_seed(0)
@@ -83,6 +85,7 @@ right = batch.labels[b, t].item()
 print(f"position (b={b}, t={t}): the right piece is {tok.id_to_piece(right)!r} (id {right})")
 print(f"  p(right) = {probs[right].item():.6f}   (uniform would be 1/V = {1 / V:.6f})")
 print(f"  loss = -log p = {-math.log(probs[right].item()):.4f}   (ln V = {math.log(V):.4f})")
+assert -math.log(probs[right].item()) > math.log(V)  # worse than uniform, as the text says
 
 # %% [markdown]
 # ## 3. The mean over real tokens — what `ignore_index=-100` does
@@ -187,23 +190,21 @@ print(f"position (0,0): autograd vs (softmax - one_hot)/N, max difference "
       f"{(logits.grad[0, 0] - expected).abs().max().item():.1e}")
 assert torch.allclose(logits.grad[0, 0], expected.detach(), atol=1e-7)
 
-fig, ax = plt.subplots(figsize=(12, 3.8))
-im = ax.imshow(grad_norm, cmap="Blues", aspect="auto", vmin=0)
-for (bb, tt), r in zip(((i, j) for i in range(B) for j in range(T)), real.flatten().tolist()):
-    ax.text(tt, bb, label_pieces[bb][tt] if r else "-100\ngrad = 0", ha="center", va="center",
-            fontsize=11, color="white" if r else "grey")
-ax.set(xticks=range(T), yticks=range(B), xlabel="label position t", ylabel="sentence",
-       title=f"‖d loss / d logits‖ per position: ≈ 1/N = 1/{n_real} where real, exactly 0 at -100")
-fig.colorbar(im, ax=ax, label="gradient size")
-fig.tight_layout()
-print("saved", plots.save_figure(fig, FIGURES / "06_logit_gradients.png", dpi=100))
+print(plot_logit_gradients(grad_norm, batch.labels, pieces=tok.id_to_piece, path=FIGURES / "06_logit_gradients.png",
+                           title=f"‖d loss / d logits‖ per position: ≈ 1/N = 1/{n_real} = {1 / n_real:.4f} "
+                                 "where real, exactly 0 at -100"))
 
 # %% [markdown]
 # ## 7. One optimiser step
 #
-# The gradients flow on from the logits into every weight. The optimiser (AdamW, lesson 07)
-# moves each weight a little against its gradient. On the same batch, the loss goes down.
-# The learning rate here is large on purpose, so a single step shows clearly.
+# The gradients flow on from the logits into every weight. An **optimiser** turns them into
+# a change of the weights. The simplest, plain gradient descent, moves each weight by
+# `-lr × its gradient`. We use **AdamW**, the Transformer's usual choice: it divides each
+# weight's step by a running estimate of how large that weight's gradients usually are, so
+# every weight moves by about `lr`, and it shrinks the weight matrices slightly towards 0
+# at each step (*weight decay*, the "W"). Lesson 07 says more, and why its first steps need
+# a small learning rate (*warmup*). On the same batch, the loss goes down. The learning rate
+# here is large on purpose, so that a single step shows clearly.
 
 # %%
 optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
@@ -244,10 +245,19 @@ print("cross_entropy_loss, all -100:", cross_entropy_loss(torch.randn(2, 4, V), 
 # %% [markdown]
 # ## Try it
 #
-# - Replace `ignore_index=-100` by nothing and label padding with 0 (section 3's "wrong"
-#   version): train lesson 07's loop with it. What does the model output after a sentence ends?
-# - Compute the per-*sentence* mean (mean over each row's real tokens, then over rows). Which
-#   sentence gains weight?
-# - In section 6, why is the gradient at a real position always of size ≤ √2 / N?
+# 1. Replace `ignore_index=-100` by nothing and label padding with 0 (section 3's "wrong"
+#    version): train lesson 07's loop with it. What does the model output after a sentence ends?
+# 2. Compute the per-*sentence* mean (mean over each row's real tokens, then over rows). Which
+#    sentence gains weight?
+# 3. In section 6, why is the gradient at a real position always of size ≤ √2 / N?
 #
-# Next: lesson 07 repeats section 7 thousands of times — the training loop.
+# Next: lesson 07 repeats section 7 hundreds of times — the training loop.
+
+# %% [markdown]
+# ## Exercises
+#
+# Practise this lesson: `minimt exercises start N`, then `minimt exercises check N`.
+#
+# - **9** — `masked_cross_entropy`: the loss as a masked mean over the real tokens
+# - **17** — `make_targets`: fix it — the loss that learns padding
+# - **20** — `logit_gradients`: backprop by hand — d loss / d logits = (softmax − one_hot) / N

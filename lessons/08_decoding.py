@@ -14,17 +14,21 @@
 # **beam search** with the GNMT **length penalty**, worked by hand on a tiny model whose
 # probabilities we set ourselves. Code: `minimt/decode.py` and `minimt/beam.py`.
 #
-# Run it as a script or open it as a notebook. `MINIMT_FAST=1` makes it quick (it then trains
-# a tiny model for a few seconds, so its translations are poor — the mechanics are the same);
-# otherwise it uses `runs/minimt` (lesson 07's `minimt train`), training it first if missing.
-# Figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
+# Run it as a script or open it as a notebook. It needs a trained model and takes the first
+# it finds: the newest `minimt train` run (`runs/minimt`, `runs/minimt-2`, … or `$MINIMT_RUN`),
+# else lesson 07's model (`runs/lesson07`); with neither, it runs lesson 07 now, whose loop
+# trains that model in about two minutes (a progress bar shows it). The first cell says which.
+# `MINIMT_FAST=1` (for CI) trains lesson 07's 20-step model instead: poor translations, the
+# same mechanics. Figures go to `$MINIMT_FIGURES` (default `lessons/figures`).
 #
 # - **Builds on:** lesson 07 — a trained model (teacher forcing) — and lesson 05's `decode`.
 # - **Next:** lesson 09 — Evaluation and attention maps: how good are these translations?.
 
 # %%
+import codecs
 import math
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,40 +44,61 @@ import torch
 from minimt.batch import make_batch
 from minimt.beam import beam_search, length_penalty
 from minimt.checkpoint import load_checkpoint
-from minimt.commands import main as minimt
+from minimt.commands.course import lessons_dir
 from minimt.data import embedded_path, load_pairs
 from minimt.decode import greedy_decode
 from minimt.files import PROJECT_ROOT
 from minimt.plots import save_figure
+from minimt.runtime.run_folder import checkpoints_in, latest_default
 
+os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and messages follow it (lessons/zh/: "zh")
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 MAX_LEN = 16 if FAST else 40  # most tokens to generate (a barely trained model rarely says EOS)
 plt.rcParams.update({"font.size": 14, "axes.titlesize": 16})  # readable on a slide
-RUN = Path(os.environ.get("MINIMT_RUN", PROJECT_ROOT / "runs" / "minimt"))  # a trained run (lesson 07)
+ROOT = PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd()  # the clone, else here
+LESSON07 = Path(os.environ.get("MINIMT_LESSON07_RUN") or ROOT / "runs" / "lesson07")
 
 
-def trained_model():
-    """runs/minimt if it exists; else train one (tiny and quick with MINIMT_FAST=1)."""
-    if (RUN / "best.pt").is_file() or (RUN / "latest.pt").is_file():
-        return load_checkpoint(RUN)
-    if FAST:  # a few seconds on the phrasebook: poor translations, same mechanics
-        run = Path(tempfile.mkdtemp(prefix="minimt_lesson_"))
-        pairs = load_pairs(embedded_path("phrasebook"))
-        for name, part in (("train", pairs[:-8]), ("valid", pairs[-8:-4]), ("test", pairs[-4:])):
-            (run / f"{name}.tsv").write_text("".join(f"{e}\t{f}\n" for e, f in part), encoding="utf-8")
-        minimt(["train", "--data", str(run / "train.tsv"), "--out", str(run / "model"), "--steps", "40",
-                "--vocab-size", "600", "--d-model", "64", "--layers", "1", "--heads", "2", "--d-ff", "128",
-                "--max-tokens", "512", "--warmup", "10", "--lr", "3e-3", "--eval-every", "40",
-                "--eval-sentences", "4", "--device", "cpu", "--no-bf16"])  # bf16 only pays off for big matrices
-        return load_checkpoint(run / "model")
-    minimt(["train", "--out", str(RUN)])  # lesson 07's default run (2,000 steps)
-    return load_checkpoint(RUN)
+def run_lesson_07(out: Path) -> None:
+    """Run lesson 07 as a script: its loop trains the model and saves it in ``out``.
+    Its progress bar comes through; its other output and pictures are not needed here."""
+    with tempfile.TemporaryDirectory() as scratch:
+        env = dict(os.environ, MINIMT_LESSON07_RUN=str(out), MINIMT_FIGURES=scratch, MPLBACKEND="Agg")
+        with open(Path(scratch) / "stdout.txt", "w+", encoding="utf-8") as log:
+            proc = subprocess.Popen([sys.executable, str(lessons_dir() / "07_training_loop.py")], cwd=scratch,
+                                    env=env, stdout=log, stderr=subprocess.PIPE)
+            text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+            for chunk in iter(lambda: proc.stderr.read1(256), b""):
+                sys.stderr.write(text.decode(chunk))  # the progress bar
+            if proc.wait() != 0:
+                log.seek(0)
+                raise RuntimeError(f"lesson 07 failed (exit {proc.returncode}):\n{log.read()[-2000:]}")
 
 
-model, tok, meta = trained_model()
+def find_model() -> tuple[Path, str]:
+    """The newest `minimt train` run; else lesson 07's model; else run lesson 07 to make it."""
+    if os.environ.get("MINIMT_RUN"):
+        runs = [Path(os.environ["MINIMT_RUN"])]
+    else:
+        runs = [latest_default(base) for base in (Path("runs/minimt"), ROOT / "runs" / "minimt")]
+    for run in runs:
+        if run is not None and checkpoints_in(run):
+            return run, "the newest `minimt train` run"
+    if checkpoints_in(LESSON07):
+        return LESSON07, "the model lesson 07 trained"
+    out = Path(tempfile.mkdtemp(prefix="minimt_lesson07_")) if FAST else LESSON07
+    print("No trained model yet: running lesson 07, whose loop trains one"
+          + (" (fast mode: 20 steps)…" if FAST else " (about two minutes)…"), flush=True)
+    run_lesson_07(out)
+    return out, "the model lesson 07 has just trained"
+
+
+folder, how = find_model()
+model, tok, meta = load_checkpoint(folder)
 model.eval()  # dropout off: generation must be deterministic
-print(f"model: {meta['path']}, step {meta['step']}")
+print(f"model: {how} — {folder} (step {meta['step']}, "
+      f"{sum(p.numel() for p in model.parameters()):,} parameters)")
 
 # %% [markdown]
 # ## 1. Greedy decoding, one step at a time
@@ -116,16 +141,20 @@ assert generated == greedy_decode(model, input_ids, attention_mask, bos_id=tok.b
 # between at every step — greedy always takes the top bar.
 
 # %%
-shown = steps[:8]  # a slide holds about 8 panels
-fig, axes = plt.subplots(1, len(shown), figsize=(3.4 * len(shown), 4.2), squeeze=False)
-for t, (ax, cands) in enumerate(zip(axes[0], shown)):
+shown = steps[:8]  # a slide holds 8 panels: 2 rows of 4
+cols = min(4, len(shown))
+rows = math.ceil(len(shown) / cols)
+fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 3.3 * rows), squeeze=False)
+for ax in axes.flat[len(shown):]:
+    ax.axis("off")  # an unused panel of the last row
+for t, (ax, cands) in enumerate(zip(axes.flat, shown)):
     ax.barh(range(len(cands)), [p for _, p in cands], color=["#1f4e79"] + ["#9fc5e8"] * (len(cands) - 1))
     ax.set_yticks(range(len(cands)), [c for c, _ in cands], fontsize=13)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_title(f"step {t}: {cands[0][0]}", fontsize=14)
     ax.set_xlabel("p(next token)")
-fig.suptitle(f"Greedy decoding of {english!r}: the 5 most likely next tokens at each step (dark = chosen)",
+fig.suptitle(f"Greedy decoding of {english!r}:\nthe 5 most likely next tokens at each step (dark = chosen)",
              fontsize=16)
 fig.tight_layout()
 print("saved", save_figure(fig, FIGURES / "08_greedy_steps.png"))
@@ -135,7 +164,7 @@ print("saved", save_figure(fig, FIGURES / "08_greedy_steps.png"))
 #
 # Without a cache, step t re-runs the decoder on all t tokens so far; with it, on one token.
 # Same tokens (tests/test_decode.py proves it on random models); the time saved grows with
-# the output length. `benchmarks/` measures it properly; here is a quick look:
+# the output length. `bench/` measures it properly; here is a quick look:
 
 # %%
 valid = list(dict(load_pairs(embedded_path("valid"))).items())[: 8 if FAST else 64]  # one pair per English sentence
@@ -224,6 +253,7 @@ for alpha in (0.0, 0.6, 1.0):
     s, l = short / length_penalty(2, alpha), long_ / length_penalty(4, alpha)
     print(f"alpha={alpha}: lp(2)={length_penalty(2, alpha):.3f} lp(4)={length_penalty(4, alpha):.3f}  "
           f"scores: short {s:.3f}, long {l:.3f} → {'short' if s > l else 'long'} wins")
+assert round(short, 3) == -1.0 and round(long_, 3) == -1.2  # the numbers of the table's comments
 
 # %% [markdown]
 # By hand: with alpha = 1, lp(2) = 7/6 and lp(4) = 9/6, so the short one scores
@@ -232,6 +262,8 @@ for alpha in (0.0, 0.6, 1.0):
 # "a" (0.5 > 0.4), then EOS — alpha cannot change that, it never sees "b c d":
 
 # %%
+assert abs(length_penalty(2, 1.0) - 7 / 6) < 1e-12 and abs(length_penalty(4, 1.0) - 9 / 6) < 1e-12
+assert round(short / (7 / 6), 3) == -0.857 and round(long_ / (9 / 6), 3) == -0.8  # the prose above, checked
 ids1, mask1 = torch.tensor([[EOS]]), torch.tensor([[1]])
 for k, alpha in ((2, 0.0), (2, 1.0), (1, 1.0)):
     (best, score), = beam_search(HandSetModel(), ids1, mask1, bos_id=BOS, eos_id=EOS, beam_size=k,
@@ -279,5 +311,20 @@ for en, g, b in changed[:3]:
 # %% [markdown]
 # Whether those changes are *better* is lesson 09's question: we need a score.
 #
-# **Try it:** `minimt translate --checkpoint runs/minimt --beam 5 --n-best 3 "How are you?"`,
-# and `--alpha 0` vs `--alpha 1.5` on a long sentence.
+# ## Try it
+#
+# 1. `minimt translate --checkpoint runs/lesson07 --beam 5 --n-best 3 "How are you?"` (or
+#    `runs/minimt` after `minimt train`): how far apart are the three scores?
+# 2. Translate a long sentence with `--alpha 0` and with `--alpha 1.5`. Which gives the
+#    longer output, and why?
+# 3. In section 3, which alpha makes the two hypotheses tie? (Solve
+#    log p(a EOS) / lp(2) = log p(b c d EOS) / lp(4) on the plot, or by bisection.)
+
+# %% [markdown]
+# ## Exercises
+#
+# Practise this lesson: `minimt exercises start N`, then `minimt exercises check N`.
+#
+# - **11** — `greedy_decode`: greedy decoding of a batch, each row stopping at its own EOS
+# - **13** — `best_hypothesis`: the GNMT length penalty picks the best finished hypothesis
+# - **14** — `beam_search`: beam search with a length penalty

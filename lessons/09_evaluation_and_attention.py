@@ -9,15 +9,20 @@
 #
 # Code: `minimt/evaluate.py` (`minimt evaluate`) and `minimt/plots/scores.py`, `minimt/plots/attention_maps.py`
 # (`minimt plot attention`).
-# `MINIMT_FAST=1` trains a tiny model for a few seconds (scores near 0, same mechanics);
-# otherwise this uses `runs/minimt`, training it first if missing. Figures go to
-# `$MINIMT_FIGURES` (default `lessons/figures`).
+# It needs a trained model and takes the first it finds, as lesson 08 does: the newest
+# `minimt train` run (`runs/minimt`, `runs/minimt-2`, … or `$MINIMT_RUN`), else lesson 07's
+# model (`runs/lesson07`); with neither, it runs lesson 07 now (about two minutes, with a
+# progress bar). The first cell says which. `MINIMT_FAST=1` (for CI) trains lesson 07's
+# 20-step model instead: scores near 0, the same mechanics. Figures go to `$MINIMT_FIGURES`
+# (default `lessons/figures`).
 #
 # - **Builds on:** lesson 08 — greedy and beam translations.
 # - **Next:** lesson 10 — Serving: the same weights in an inference engine (CTranslate2).
 
 # %%
+import codecs
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,53 +36,78 @@ from sacrebleu.metrics import BLEU, CHRF
 
 from minimt import plots
 from minimt.checkpoint import load_checkpoint
-from minimt.commands import main as minimt
+from minimt.commands.course import lessons_dir
 from minimt.data import embedded_path, load_pairs
 from minimt.decode import greedy_decode
-from minimt.translate import translate
-from minimt.evaluate import corpus_scores, group_references, normalize, sentence_chrf
+from minimt.evaluate import corpus_scores, group_references, normalize, sentence_chrf, translate_all
 from minimt.files import PROJECT_ROOT
+from minimt.runtime.run_folder import checkpoints_in, latest_default
 
+os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and messages follow it (lessons/zh/: "zh")
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 MAX_LEN = 16 if FAST else None  # FAST: a barely trained model rarely says EOS; cap its babbling
-RUN = Path(os.environ.get("MINIMT_RUN", PROJECT_ROOT / "runs" / "minimt"))  # a trained run (lesson 07)
+ROOT = PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd()  # the clone, else here
+LESSON07 = Path(os.environ.get("MINIMT_LESSON07_RUN") or ROOT / "runs" / "lesson07")
 
 
-def trained_model():
-    """runs/minimt if it exists; else train one (tiny and quick with MINIMT_FAST=1)."""
-    if (RUN / "best.pt").is_file() or (RUN / "latest.pt").is_file():
-        return load_checkpoint(RUN)
-    if FAST:  # a few seconds on the phrasebook: poor translations, same mechanics
-        run = Path(tempfile.mkdtemp(prefix="minimt_lesson_"))
-        pairs = load_pairs(embedded_path("phrasebook"))
-        for name, part in (("train", pairs[:-8]), ("valid", pairs[-8:-4]), ("test", pairs[-4:])):
-            (run / f"{name}.tsv").write_text("".join(f"{e}\t{f}\n" for e, f in part), encoding="utf-8")
-        minimt(["train", "--data", str(run / "train.tsv"), "--out", str(run / "model"), "--steps", "40",
-                "--vocab-size", "600", "--d-model", "64", "--layers", "1", "--heads", "2", "--d-ff", "128",
-                "--max-tokens", "512", "--warmup", "10", "--lr", "3e-3", "--eval-every", "40",
-                "--eval-sentences", "4", "--device", "cpu", "--no-bf16"])  # bf16 only pays off for big matrices
-        return load_checkpoint(run / "model")
-    minimt(["train", "--out", str(RUN)])  # lesson 07's default run (2,000 steps)
-    return load_checkpoint(RUN)
+def run_lesson_07(out: Path) -> None:
+    """Run lesson 07 as a script: its loop trains the model and saves it in ``out``.
+    Its progress bar comes through; its other output and pictures are not needed here."""
+    with tempfile.TemporaryDirectory() as scratch:
+        env = dict(os.environ, MINIMT_LESSON07_RUN=str(out), MINIMT_FIGURES=scratch, MPLBACKEND="Agg")
+        with open(Path(scratch) / "stdout.txt", "w+", encoding="utf-8") as log:
+            proc = subprocess.Popen([sys.executable, str(lessons_dir() / "07_training_loop.py")], cwd=scratch,
+                                    env=env, stdout=log, stderr=subprocess.PIPE)
+            text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+            for chunk in iter(lambda: proc.stderr.read1(256), b""):
+                sys.stderr.write(text.decode(chunk))  # the progress bar
+            if proc.wait() != 0:
+                log.seek(0)
+                raise RuntimeError(f"lesson 07 failed (exit {proc.returncode}):\n{log.read()[-2000:]}")
 
 
-model, tok, meta = trained_model()
+def find_model() -> tuple[Path, str]:
+    """The newest `minimt train` run; else lesson 07's model; else run lesson 07 to make it."""
+    if os.environ.get("MINIMT_RUN"):
+        runs = [Path(os.environ["MINIMT_RUN"])]
+    else:
+        runs = [latest_default(base) for base in (Path("runs/minimt"), ROOT / "runs" / "minimt")]
+    for run in runs:
+        if run is not None and checkpoints_in(run):
+            return run, "the newest `minimt train` run"
+    if checkpoints_in(LESSON07):
+        return LESSON07, "the model lesson 07 trained"
+    out = Path(tempfile.mkdtemp(prefix="minimt_lesson07_")) if FAST else LESSON07
+    print("No trained model yet: running lesson 07, whose loop trains one"
+          + (" (fast mode: 20 steps)…" if FAST else " (about two minutes)…"), flush=True)
+    run_lesson_07(out)
+    return out, "the model lesson 07 has just trained"
+
+
+folder, how = find_model()
+model, tok, meta = load_checkpoint(folder)
 model.eval()
+print(f"model: {how} — {folder} (step {meta['step']}, "
+      f"{sum(p.numel() for p in model.parameters()):,} parameters)")
 
 # %% [markdown]
 # ## 1. Scoring a test set
 #
-# A test file can hold several French translations of one English sentence (Tatoeba does).
-# We translate each English sentence once and score it against all its references:
+# A test file can hold several French translations of one English sentence (Tatoeba's
+# often does): we translate each English sentence once and score it against all its
+# references. In the embedded test split most English sentences have one reference and a few
+# have two — the first line below counts them; the signature says `nrefs:var` (it varies).
 
 # %%
-pairs = load_pairs(embedded_path("test"))[: 24 if FAST else 1000]
+pairs = load_pairs(embedded_path("test"))[: 24 if FAST else 500]
 sources, references = group_references(pairs)
-print(f"{len(pairs)} pairs → {len(sources)} English sentences, up to {max(map(len, references))} references each")
+n_refs = [len(r) for r in references]
+print(f"{len(pairs)} pairs → {len(sources)} English sentences; references per sentence: "
+      + ", ".join(f"{n} for {n_refs.count(n)} sentences" for n in sorted(set(n_refs))))
 scores = {}
 for k in (1, 4):
-    hyps = translate(model, tok, sources, beam_size=k, max_len=MAX_LEN)
+    hyps = translate_all(model, tok, sources, beam_size=k, max_len=MAX_LEN)
     scores[k] = corpus_scores(hyps, references)
     print(f"beam {k}: BLEU {scores[k]['bleu']:5.2f}  chrF {scores[k]['chrf']:5.2f}")
 print("BLEU signature:", scores[1]["bleu_signature"])
@@ -90,13 +120,29 @@ print(plots.plot_sentence_scores(hyps, references, sources=sources, title="Beam 
 # %% [markdown]
 # **BLEU** counts how many of the hypothesis' word 1-, 2-, 3- and 4-grams appear in a
 # reference (clipped precision), takes their geometric mean and multiplies by a brevity
-# penalty (a too-short output cannot score by saying little). It is a *corpus* score: one
-# short sentence rarely shares a 4-gram with its reference, so its BLEU is mostly 0.
+# penalty (a too-short output cannot score by saying little). It is a *corpus* score: a
+# short sentence has only a few 4-grams, one wrong word can remove all of them, and its
+# BLEU without smoothing is then 0 (the cell below shows it).
 # **chrF** compares character n-grams (up to 6): it gives partial credit for "parle" vs
 # "parles" and behaves better on single sentences — we use it for per-example numbers.
 # The picture `09_sentence_scores.png` shows both: the corpus BLEU and chrF in its title, and
 # one chrF bar per sentence, labelled with the English source, our output (→) and a reference.
 #
+# The picture's title says "without smoothing: no shared 4-gram → 0", and the qualifier
+# matters: BLEU's geometric mean multiplies the four precisions, and one of them is 0.
+# sacreBLEU's default (the one `corpus_scores` uses, `smooth:exp` in the signature) replaces
+# each zero n-gram match by a small positive count, so one missing 4-gram no longer sends
+# the score to 0. Both, on one near miss:
+
+# %%
+hyp, ref = "Je ne comprends rien.", "Je ne comprends pas."  # 1- to 3-grams shared, no 4-gram
+plain = BLEU(smooth_method="none").corpus_score([hyp], [[ref]])
+smooth = BLEU().corpus_score([hyp], [[ref]])  # smooth_method="exp", sacreBLEU's default
+print(f"precisions 1-4: {[round(x, 1) for x in plain.precisions]}")
+print(f"BLEU without smoothing: {plain.score:.1f}   with sacreBLEU's 'exp' smoothing: {smooth.score:.1f}")
+assert plain.precisions[3] == 0 and plain.score == 0 and smooth.score > 0
+
+# %% [markdown]
 # The **signature** says how the number was made: number of references (`nrefs`), case,
 # the tokenisation (`tok:13a`), smoothing, sacreBLEU's version. Two BLEU scores can only be
 # compared if their signatures match.
@@ -199,5 +245,20 @@ plots.plot_attention(drop / drop.sum(1, keepdim=True).clamp(min=1e-9), query_pie
 # that is not zero is a bug; a decoder map with weight above the diagonal is a bug) and to
 # form hypotheses — and test those hypotheses with interventions like the one above.
 #
-# **Try it:** `minimt evaluate --checkpoint runs/minimt --data data/test.tsv --beam 4` and
-# `minimt plot attention --checkpoint runs/minimt "Where is the train station?"`.
+# ## Try it
+#
+# 1. `minimt evaluate --checkpoint runs/lesson07 --data data/test.tsv --beam 4` (or
+#    `runs/minimt` after `minimt train`): does it print section 1's numbers? Why might it not?
+# 2. `minimt plot attention --checkpoint runs/lesson07 "Where is the station?"`: which
+#    English piece does "▁gare" attend to most, and does hiding it (section 4) agree?
+# 3. In section 2, score "Je ne comprends pas." against itself, then against "Je comprends
+#    pas." — how much does one missing word cost in BLEU, and in chrF?
+
+# %% [markdown]
+# ## Exercises
+#
+# Practise this lesson: `minimt exercises start N`, then `minimt exercises check N`.
+#
+# - **12** — `exact_match`: exact-match accuracy, and why it is too harsh for translation
+# - **19** — `corpus_bleu`: corpus BLEU by hand — clipped precision, brevity penalty
+# - **21** — `corpus_chrf`: corpus chrF by hand — character n-grams, F-beta

@@ -13,7 +13,8 @@
 # Code: `minimt/serve/spec.py` (the mapping), `minimt/serve/export.py` (`minimt export`),
 # `minimt/serve/engine.py` (`minimt translate --engine ctranslate2`), `bench/ct2_bench.py`.
 # Needs `pip install 'minimt[serve]'`. `MINIMT_FAST=1` trains a tiny model for a few seconds;
-# otherwise this uses `runs/minimt` if it exists (lesson 07), else trains a small one (~30 s).
+# otherwise this uses `runs/minimt` if it exists (`minimt train`), else lesson 07's model
+# (`runs/lesson07`), else trains a small one (~30 s).
 #
 # - **Builds on:** lesson 09 — a trained model and how to score it — and lesson 08's decoders.
 # - **Next:** the exercises (`minimt exercises list`), then `minimt train` on real data (README: Real data).
@@ -47,9 +48,12 @@ from minimt.serve import export_ctranslate2, translate_with_ctranslate2
 from minimt.serve.engine import load_engine, translate_ids
 from minimt.tokenizer import Tokenizer
 
+os.environ["MINIMT_LANG"] = "en"  # this lesson's language: pictures and messages follow it (lessons/zh/: "zh")
 FAST = os.environ.get("MINIMT_FAST") == "1"
 FIGURES = Path(os.environ.get("MINIMT_FIGURES", "lessons/figures"))
 RUN = Path(os.environ.get("MINIMT_RUN", PROJECT_ROOT / "runs" / "minimt"))
+ROOT = PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd()  # the clone, else here
+LESSON07 = Path(os.environ.get("MINIMT_LESSON07_RUN") or ROOT / "runs" / "lesson07")  # lesson 07's model
 THREADS = 1  # the same for both: a fair comparison, and quiet on a shared machine
 torch.set_num_threads(THREADS)
 WORK = Path(tempfile.mkdtemp(prefix="minimt_lesson10_"))
@@ -84,10 +88,14 @@ def small_model(steps: int, n_pairs: int) -> Path:
 
 if not FAST and ((RUN / "best.pt").is_file() or (RUN / "latest.pt").is_file()):
     CKPT = RUN
+elif not FAST and (LESSON07 / "latest.pt").is_file():
+    CKPT = LESSON07
 else:
     CKPT = small_model(steps=60 if FAST else 400, n_pairs=2000 if FAST else 8000)
 model, tok, meta = load_checkpoint(CKPT)
-print(f"checkpoint {CKPT}: {sum(p.numel() for p in model.parameters()):,} parameters, {model.config}")
+c = model.config
+print(f"checkpoint {CKPT}: {sum(p.numel() for p in model.parameters()):,} parameters — D = {c.d_model}, "
+      f"{c.n_heads} heads, {c.n_encoder_layers} + {c.n_decoder_layers} layers, vocabulary {c.vocab_size:,}")
 
 # %% [markdown]
 # ## 1. Nothing in the maths changes: a map from our tensors to the engine's slots
@@ -201,9 +209,22 @@ print("saved", save_figure(fig, FIGURES / "10_serving_speed.png", bbox_inches="t
 # %% [markdown]
 # ## Try it
 #
-#     minimt export --checkpoint runs/minimt --to ctranslate2 --out serve/minimt-ct2
-#     minimt translate --engine ctranslate2 --checkpoint serve/minimt-ct2 --beam 4 "How are you?"
+# 1. Export and serve your own model (`runs/minimt` after `minimt train`, or lesson 07's
+#    `runs/lesson07`):
 #
-# Exercise: let the engine derive its own sinusoid — comment out the line that sets
-# `position_encodings.encodings` in `minimt/serve/spec.py`, re-run section 2 and count how
-# many ids still match. Then put it back.
+#        minimt export --checkpoint runs/minimt --to ctranslate2 --out serve/minimt-ct2
+#        minimt translate --engine ctranslate2 --checkpoint serve/minimt-ct2 --beam 4 "How are you?"
+#
+# 2. Let the engine derive its own sinusoid — comment out the line that sets
+#    `position_encodings.encodings` in `minimt/serve/spec.py`, re-run section 2 and count how
+#    many ids still match. Then put it back.
+
+# %% [markdown]
+# ## Exercises
+#
+# No exercise is about serving. The decoders this lesson compares with the engine are
+# practised with lesson 08's exercises: `minimt exercises start N`, then `minimt exercises check N`.
+#
+# - **11** — `greedy_decode`: greedy decoding of a batch, each row stopping at its own EOS
+# - **13** — `best_hypothesis`: the GNMT length penalty picks the best finished hypothesis
+# - **14** — `beam_search`: beam search with a length penalty

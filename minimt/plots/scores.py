@@ -45,5 +45,5 @@ def plot_sentence_scores(hypotheses, references, *, path, sources=None, title=No
         shown = f"first {n} of {len(refs)} sentences" if n < len(refs) else f"{n} sentences"
         ax.set_title((title or "Scores per sentence") + f" — corpus BLEU {corpus['bleu']:.1f}, chrF "
                      f"{corpus['chrf']:.1f} ({len(refs)} sentences)\nbars: sentence chrF ({shown}); sentence-level "
-                     "BLEU is unreliable on short sentences (one missing 4-gram → 0)", fontsize=14)
+                     "BLEU is unreliable on short sentences (without smoothing: no shared 4-gram → 0)", fontsize=14)
         return _save(fig, path)
