@@ -2,6 +2,7 @@
 
     python bench/recipe_cost.py                      # the default and the sizes swept for issue 12
     python bench/recipe_cost.py --threads 1          # on a shared machine: ratios stay meaningful
+    python bench/recipe_cost.py --baseline "d128 L3 ff512"   # + nn.Transformer of that size (training only)
 
 Each size trains its own model on the SAME real batches of the embedded corpus (as `minimt
 train` cuts them: bucket_batches of 4,096 tokens), float32, in a child process with the floor's
@@ -47,9 +48,13 @@ fp32, cpu = contextlib.nullcontext, torch.device("cpu")
 runs = {}
 for name, over in args["sizes"].items():
     torch.manual_seed(0)
-    c = ModelConfig(vocab_size=tok.vocab_size, **over)
-    kernel, _ = choose_attention(cpu, False, heads=c.n_heads, head_dim=c.d_model // c.n_heads)
-    m = enable_fast_kernels(Transformer(c), attention=kernel)
+    c = ModelConfig(vocab_size=tok.vocab_size, **{k: v for k, v in over.items() if k != "baseline"})
+    if over.get("baseline"):
+        sys.path.insert(0, args["bench"]); from baseline import TorchTransformer
+        m, kernel = TorchTransformer(c), "torch"
+    else:
+        kernel, _ = choose_attention(cpu, False, heads=c.n_heads, head_dim=c.d_model // c.n_heads)
+        m = enable_fast_kernels(Transformer(c), attention=kernel)
     o = make_optimizer(m, lr=1e-3); s = make_scheduler(o, warmup=10)
     runs[name] = {"model": m, "opt": o, "sch": s, "seconds": 0.0, "tokens": 0, "kernel": kernel,
                   "params": sum(p.numel() for p in m.parameters())}
@@ -66,7 +71,8 @@ sentences = [en for en, _ in load_pairs(embedded_path("valid"))[:64]]
 out = {"capability": torch.backends.cpu.get_cpu_capability()}
 for name, r in runs.items():
     r["model"].eval(); t0 = time.perf_counter()
-    translate(r["model"], tok, sentences, max_len=40)
+    if r["kernel"] != "torch":  # the baseline has no minimt decoder: training speed only
+        translate(r["model"], tok, sentences, max_len=40)
     out[name] = {"train_tokens_per_s": round(r["tokens"] / r["seconds"]), "kernel": r["kernel"],
                  "params_m": round(r["params"] / 1e6, 2),
                  "decode_sentences_per_s": round(len(sentences) / (time.perf_counter() - t0), 1)}
@@ -78,9 +84,15 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--batches", type=int, default=12, help="timed batches per size (default 12)")
+    p.add_argument("--baseline", metavar="SIZE", choices=list(SIZES), help="also nn.Transformer of this size")
+    p.add_argument("--only", metavar="SIZE", choices=list(SIZES), help="time only this size (and --baseline)")
     a = p.parse_args()
+    sizes = {a.only: SIZES[a.only]} if a.only else dict(SIZES)
+    if a.baseline:
+        sizes[f"nn.Transformer {a.baseline}"] = {**SIZES[a.baseline], "baseline": True}
     env = {**os.environ, **FLOOR_ENV, "OMP_NUM_THREADS": str(a.threads)}
-    arg = json.dumps({"threads": a.threads, "batches": a.batches, "sizes": SIZES})
+    arg = json.dumps({"threads": a.threads, "batches": a.batches, "sizes": sizes,
+                      "bench": os.path.dirname(os.path.abspath(__file__))})
     proc = subprocess.run([sys.executable, "-c", CHILD, arg], env=env, capture_output=True, text=True)
     if proc.returncode:
         print(proc.stderr[-2000:], file=sys.stderr)
@@ -88,13 +100,14 @@ def main() -> int:
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     print(f"floor simulation: torch CPU capability {out.pop('capability')}, fp32, {a.threads} thread(s), "
           f"{a.batches} timed batches each, taking turns")
-    ref = out[next(iter(SIZES))]
+    ref = out[next(iter(sizes))]
     print(f"{'size':30} {'params':>7} {'attention':>9} {'train tok/s':>12} {'x ref':>6} {'decode sent/s':>14} {'x ref':>6}")
-    for name in SIZES:
+    for name in sizes:
         r = out[name]
         print(f"{name:30} {r['params_m']:6.2f}M {r['kernel']:>9} {r['train_tokens_per_s']:12,} "
-              f"{r['train_tokens_per_s'] / ref['train_tokens_per_s']:6.2f} {r['decode_sentences_per_s']:14} "
-              f"{r['decode_sentences_per_s'] / ref['decode_sentences_per_s']:6.2f}")
+              f"{r['train_tokens_per_s'] / ref['train_tokens_per_s']:6.2f} "
+              + (f"{r['decode_sentences_per_s']:14} {r['decode_sentences_per_s'] / ref['decode_sentences_per_s']:6.2f}"
+                 if r["kernel"] != "torch" else f"{'—':>14}"))
     return 0
 
 
