@@ -26,6 +26,7 @@ from ..lang import choose_language
 TITLES = {
     # --- _style.py, _cells.py: the shared notes and labels
     "· = word start (SentencePiece's ▁)": "· = 词首标记（SentencePiece 的 ▁）",
+    "▁ = start of a word (SentencePiece)": "▁ = 词首标记（SentencePiece）",
     "-log p(label)": "-log p(标签)",
     "row {i}": "第 {i} 行",
     "sentence {b}": "第 {b} 句",
@@ -56,6 +57,13 @@ TITLES = {
     "head {h}": "第 {h} 个注意力头",
     "head {h} (… of {n})": "第 {h} 个注意力头（共 {n} 个）",
     "padding mask (B,1,1,S)": "填充掩码 (B,1,1,S)",
+    "padding mask": "填充掩码",
+    "causal mask": "因果掩码", "decoder self-attention": "解码器自注意力", "causal ∧ padding": "因果 ∧ 填充",
+    "cross-attention mask": "交叉注意力掩码", "cross-attention": "交叉注意力",
+    "(B,H,T,S), head 0": "(B,H,T,S)，第 0 个注意力头",
+    "‖d loss / d logits‖ per label token ({n} real tokens)": "每个标签词元的 ‖d loss / d logits‖（{n} 个真实词元）",
+    'The whole pipeline, one pair: "{english}" → "{french}" (badge = lesson)':
+        "完整流程，一个句对：“{english}” → “{french}”（徽标 = 第几课）",
     "causal (T,T)": "因果掩码 (T,T)",
     "decoder mask = causal ∧ padding": "解码器掩码 = 因果 ∧ 填充",
     "Attention masks for a padded batch (B={B}, H={H}): green = True = may attend; rows = queries, "
@@ -76,8 +84,8 @@ TITLES = {
     # --- scores.py
     "Scores per sentence": "每个句子的得分",
     "{text} — corpus BLEU {bleu}, chrF {chrf} ({n} sentences)": "{text} —— 语料级 BLEU {bleu}，chrF {chrf}（{n} 个句子）",
-    "bars: sentence chrF ({text}); sentence-level BLEU is unreliable on short sentences (one missing 4-gram → 0)":
-        "条形：句子级 chrF（{text}）；句子级 BLEU 在短句上不可靠（缺一个 4-gram 就变成 0）",
+    "bars: sentence chrF ({text}); sentence-level BLEU is unreliable on short sentences (without smoothing: no shared 4-gram → 0)":
+        "条形：句子级 chrF（{text}）；句子级 BLEU 在短句上不可靠（不做平滑时，没有共同的 4-gram 就是 0）",
     "first {n} of {total} sentences": "共 {total} 个句子中的前 {n} 个",
     "{n} sentences": "{n} 个句子",
     "sentence chrF (0-100; character n-grams, partial credit for near misses)":
@@ -125,10 +133,13 @@ def _compiled() -> list[tuple[re.Pattern, str, str]]:
     return sorted(out, key=lambda t: -len(t[1]))
 
 
+SHAPE_LINE = re.compile(r"\s*\((?:[A-Z0-9]+,\s*)*[A-Z0-9]+\)\s*")
+
+
 def _line(line: str, strict: bool) -> str | None:
     """One line in Chinese, or None when no key covers it."""
-    if not line.strip():
-        return line
+    if not line.strip() or SHAPE_LINE.fullmatch(line):
+        return line  # nothing to translate: blank, or a shape such as "(B,1,1,S)" / "(T,T)"
     for pattern, _key, zh in _compiled():
         m = pattern.fullmatch(line)
         if m is None:
