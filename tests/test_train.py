@@ -17,7 +17,7 @@ from minimt.train import train_step
 from minimt.runtime.device import resolve_device
 from minimt.errors import MinimtError
 from train_helpers import (one_thread, TINY_MODEL, read_metrics, run_train,  # noqa: F401 (one_thread: autouse fixture)
-                           tiny_checkpoint, train_losses, write_tiny_corpus)
+                           tiny_checkpoint, train_args, train_losses, write_tiny_corpus)
 
 
 @pytest.fixture(scope="module")
@@ -282,7 +282,6 @@ def test_a_run_writes_checkpoints_metrics_curves_and_translations(tmp_path_facto
 
 def test_embedded_corpus_repeats_its_phrasebook_pairs(corpus):
     from minimt.recipe.corpus import prepare_corpus
-    from train_helpers import train_args
     article = ("How are you?", "Comment ça va ?")
     sizes = {}
     for k in (1, 3):
@@ -345,3 +344,22 @@ def test_python_dash_m_minimt_train_has_the_same_arguments():
     proc = subprocess.run([sys.executable, "-m", "minimt.train", "--steps", "0"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "minimt train: error: --steps 0: must be at least 1"
+
+
+# ---------------------------------------------------------------- the default recipe (recipe/defaults.py)
+
+def test_default_recipe_depends_on_the_corpus_and_yields_to_flags(tmp_path):
+    from minimt.commands.train import check_args
+    from minimt.recipe.defaults import DATA, EMBEDDED
+    args = train_args([])
+    check_args(args)
+    assert (args.steps, args.d_model, args.layers, args.d_ff, args.lr, args.warmup) == \
+        (EMBEDDED["steps"], EMBEDDED["d_model"], EMBEDDED["layers"], EMBEDDED["d_ff"], EMBEDDED["lr"], EMBEDDED["warmup"])
+    assert EMBEDDED["d_model"] < DATA["d_model"]  # the small model is for the small corpus only
+    args = train_args(["--data", str(tmp_path / "t.tsv"), "--lr", "5e-4"])
+    check_args(args)
+    assert (args.d_model, args.d_ff, args.lr) == (DATA["d_model"], DATA["d_ff"], 5e-4)
+    assert "lr" not in args.recipe_filled and "d_model" in args.recipe_filled
+    args = train_args(["--minutes", "3"])
+    check_args(args)
+    assert args.steps is None and args.d_model == EMBEDDED["d_model"]  # one budget: the clock

@@ -15,20 +15,23 @@ from ..checkpoint import read_checkpoint_file
 from ..errors import MinimtError
 from ..model import ModelConfig
 from ..recipe.corpus import DATA_VOCAB, EMBEDDED_VOCAB, PHRASEBOOK_REPEAT
+from ..recipe.defaults import DATA, EMBEDDED, fill_defaults
 from ..recipe.run import run_training
 from ..runtime.run_folder import (STOPPED_EXIT_STATUS, RunLock, StopRequest, latest_default, next_free_default,
                                   refuse_to_overwrite)
 from . import OneLineParser, run_command
 
 # `minimt train` with no budget does a fixed amount of work, so the same seed gives the same model
-# on every machine (a --minutes budget would give a slow laptop a different, weaker model).
-DEFAULT_STEPS = 2000
+# on every machine (a --minutes budget would give a slow laptop a different, weaker model). The
+# number of steps, the model's size and the learning rate come from recipe/defaults.py.
+DEFAULT_STEPS = EMBEDDED["steps"]
 DEFAULT_OUT = "runs/minimt"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The arguments of `minimt train` / `python -m minimt.train` (one list for both)."""
     m = ModelConfig(vocab_size=8)  # only for its defaults
+    e, d = EMBEDDED, DATA  # the recipes' defaults (filled in by check_args: None = not given)
     g = p.add_argument_group("data")
     g.add_argument("--data", metavar="TSV", help="training pairs (default: the embedded corpus)")
     g.add_argument("--valid", metavar="TSV", help="validation pairs (default: valid.tsv next to --data, "
@@ -42,7 +45,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--max-tokens", metavar="N", type=int, default=4096, help="padded tokens per batch (default 4096)")
     g = p.add_argument_group("budget and run")
     g.add_argument("--steps", metavar="N", type=int, default=None,
-                   help=f"optimiser steps to train (default {DEFAULT_STEPS} when --minutes is not given)")
+                   help=f"optimiser steps to train (default {e['steps']:,} on the embedded corpus, {d['steps']:,} with --data; "
+                        "none with --minutes)")
     g.add_argument("--minutes", metavar="M", type=float, default=None,
                    help="a time budget instead: train for M minutes of the clock (the result then depends on the machine)")
     g.add_argument("--out", metavar="DIR", default=None,
@@ -63,8 +67,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--eval-sentences", metavar="N", type=int, default=500, help="valid sentences to evaluate (default 500)")
     g.add_argument("--log-every", metavar="N", type=int, default=10, help="steps per metrics.jsonl line (default 10)")
     g = p.add_argument_group("optimisation")
-    g.add_argument("--lr", metavar="X", type=float, default=1e-3, help="peak learning rate (default 1e-3)")
-    g.add_argument("--warmup", metavar="N", type=int, default=200, help="linear warmup steps (default 200)")
+    g.add_argument("--lr", metavar="X", type=float, default=None,
+                   help=f"peak learning rate (default {e['lr']:g} embedded, {d['lr']:g} with --data)")
+    g.add_argument("--warmup", metavar="N", type=int, default=None,
+                   help=f"linear warmup steps (default {e['warmup']} embedded, {d['warmup']} with --data)")
     g.add_argument("--schedule", choices=("budget", "inverse-sqrt"), default="budget",
                    help="budget (default): hold the peak, then decay to 0 exactly at the end of --steps/--minutes; "
                         "inverse-sqrt: decay as 1/sqrt(step), never reaching 0")
@@ -74,17 +80,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--label-smoothing", metavar="X", type=float, default=0.1)
     g.add_argument("--clip", metavar="X", type=float, default=1.0, help="gradient-norm clipping (default 1.0)")
     g = p.add_argument_group("model (ignored with --resume: the checkpoint's shape is used)")
-    g.add_argument("--d-model", metavar="D", type=int, default=m.d_model)
-    g.add_argument("--layers", metavar="N", type=int, default=m.n_encoder_layers, help="encoder and decoder layers each")
-    g.add_argument("--heads", metavar="H", type=int, default=m.n_heads)
-    g.add_argument("--d-ff", metavar="N", type=int, default=m.d_ff)
+    g.add_argument("--d-model", metavar="D", type=int, default=None,
+                   help=f"default {e['d_model']} embedded, {d['d_model']} with --data")
+    g.add_argument("--layers", metavar="N", type=int, default=None,
+                   help=f"encoder and decoder layers each (default {e['layers']} embedded, {d['layers']} with --data)")
+    g.add_argument("--heads", metavar="H", type=int, default=None, help=f"default {e['heads']}")
+    g.add_argument("--d-ff", metavar="N", type=int, default=None,
+                   help=f"default {e['d_ff']} embedded, {d['d_ff']} with --data")
     g.add_argument("--dropout", metavar="P", type=float, default=m.dropout)
 
 
 def check_args(args: argparse.Namespace) -> None:
     """One-line errors for values argparse accepts but training cannot use."""
-    if args.minutes is None and args.steps is None:
-        args.steps = DEFAULT_STEPS
+    if args.steps is not None and args.minutes is not None:
+        raise MinimtError("--steps and --minutes: give one budget, not both")
+    fill_defaults(args)  # recipe/defaults.py: the flags not given, for this corpus
     if args.minutes is not None and not (args.minutes > 0 and args.minutes != float("inf")):
         raise MinimtError(f"--minutes {args.minutes:g}: must be a positive number of minutes")
     positive = ["steps", "phrasebook_repeat", "max_tokens", "vocab_size", "eval_every", "eval_sentences", "log_every",
@@ -97,8 +107,6 @@ def check_args(args: argparse.Namespace) -> None:
         raise MinimtError(f"--lr {args.lr:g}: must be positive")
     if not 0.0 < args.decay_fraction <= 1.0:
         raise MinimtError(f"--decay-fraction {args.decay_fraction:g}: must be in (0, 1]")
-    if args.steps is not None and args.minutes is not None:
-        raise MinimtError("--steps and --minutes: give one budget, not both")
     if args.eval_every is None:
         args.eval_every = max(1, args.steps // 4) if args.steps else None  # --minutes: every quarter of the clock
     if args.warmup < 0:
@@ -128,7 +136,8 @@ def restore_run_args(args, saved: dict, is_main: bool) -> None:
     defaults = vars(parser.parse_args([]))
     for name in RESTORED_ON_RESUME:
         if name in saved and getattr(args, name, None) != saved[name]:
-            if is_main and getattr(args, name, None) != defaults.get(name):
+            given = name not in getattr(args, "recipe_filled", ())
+            if is_main and given and getattr(args, name, None) != defaults.get(name):
                 print(f"--resume: using the checkpoint's --{name.replace('_', '-')} {saved[name]} "
                       f"(not {getattr(args, name, None)})", file=sys.stderr)
             setattr(args, name, saved[name])
@@ -186,7 +195,7 @@ def _exit_status(summary: dict) -> int:
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("train", help="train a translation model (defaults: embedded corpus, ~8 minutes on CPU)",
+    parser = sub.add_parser("train", help="train a translation model (default: the embedded corpus, 1,200 steps of a small model)",
                             description="Train a translation model, from a TSV corpus to a checkpoint folder.")
     add_arguments(parser)
     parser.set_defaults(func=lambda args: _exit_status(run(args)))

@@ -1,0 +1,44 @@
+"""The default recipe of `minimt train`: what it trains when a flag is not given.
+
+Two recipes, one per kind of corpus, chosen by measurement (docs/benchmarks.md, "Fifth session"):
+
+* **The embedded corpus** (no --data): a small model for a fixed 1,200 steps. Chosen for quality
+  per FLOP on the floor machine — a 2-core laptop CPU with AVX2 and no bf16, training in float32 —
+  so that the whole default run fits in about 10 minutes there and gives the same model on every
+  machine. A 128-wide model with three layers each side learns this corpus (31,660 short generated
+  pairs and a phrasebook) as well per step as the 256-wide one, at ~2.7x its training speed and
+  ~5x its decoding speed on the floor: the big model's extra capacity goes unused here.
+* **Your own data** (--data, e.g. Tatoeba): the 256-wide default `ModelConfig` of lesson 05, which
+  real, varied sentences do use, and the larger tokenizer (recipe/corpus.py).
+
+Every value can be overridden by its flag; `minimt train --help` shows both recipes.
+"""
+from __future__ import annotations
+
+EMBEDDED = {"steps": 1200, "d_model": 128, "layers": 3, "heads": 4, "d_ff": 512, "lr": 2e-3, "warmup": 100}
+DATA = {"steps": 2000, "d_model": 256, "layers": 3, "heads": 4, "d_ff": 1024, "lr": 1e-3, "warmup": 200}
+
+
+def recipe_for(args) -> dict:
+    """The recipe for this command line's corpus: DATA with --data, else EMBEDDED."""
+    return DATA if getattr(args, "data", None) else EMBEDDED
+
+
+def fill_defaults(args) -> None:
+    """Set every recipe flag the command line left out (None) from the corpus's recipe.
+
+    The steps are filled only without a --minutes budget (a run has one budget, not two)."""
+    filled = set(getattr(args, "recipe_filled", ()))
+    for name, value in recipe_for(args).items():
+        if getattr(args, name, None) is None and not (name == "steps" and args.minutes is not None):
+            setattr(args, name, value)
+            filled.add(name)
+    args.recipe_filled = tuple(sorted(filled))  # not given on the command line (--resume says nothing of them)
+
+
+def describe() -> str:
+    """One line per recipe for --help."""
+    def line(r):
+        return (f"{r['steps']:,} steps, d-model {r['d_model']}, {r['layers']}+{r['layers']} layers, {r['heads']} heads, "
+                f"d-ff {r['d_ff']}, lr {r['lr']:g}, warmup {r['warmup']}")
+    return f"embedded corpus: {line(EMBEDDED)}; with --data: {line(DATA)}"
