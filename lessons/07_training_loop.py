@@ -317,7 +317,7 @@ else:
 # After these two minutes the everyday sentences the model saw many times come out right,
 # and the output is real French; the sentences it never saw mostly come out wrong — French
 # words, wrong sentences (the count above says how many are exact). The model has memorised
-# its phrasebook more than it has learnt French. `minimt train` (section 7) trains a bigger model for 2,000 steps on the
+# its phrasebook more than it has learnt French. `minimt train` (section 7) trains a deeper model (3+3 layers) for 1,200 steps on the
 # whole corpus and gets most short sentences right. The loop is the same.
 #
 # ## 6. Checkpoints
@@ -344,7 +344,7 @@ assert same
 # %% [markdown]
 # ## 7. The same, from the command line
 #
-#     minimt train                      # embedded corpus, 2,000 steps (minutes with bf16, longer in fp32), then translations
+#     minimt train                      # embedded corpus, 1,200 steps (~10 min in fp32 on a laptop, less with bf16), then translations
 #     minimt train --steps 2000 --out runs/long
 #     minimt train --resume --out runs/long --steps 4000     # continues exactly (same losses)
 #     minimt translate --checkpoint runs/lesson07 "How are you?"

@@ -1,4 +1,4 @@
-# translates: 07_training_loop.py sha256:a11fbf8eb750
+# translates: 07_training_loop.py sha256:bca625926ca1
 # %% [markdown]
 # # 第 07 课 — 训练循环
 #
@@ -329,7 +329,7 @@ assert same
 # %% [markdown]
 # ## 7. 同样的事，在命令行里
 #
-#     minimt train                      # 内置语料，2,000 步（bf16 几分钟，fp32 更久），然后打印译文
+#     minimt train                      # 内置语料，1,200 步（笔记本 fp32 约 10 分钟，bf16 更快），然后打印译文
 #     minimt train --steps 2000 --out runs/long
 #     minimt train --resume --out runs/long --steps 4000     # 精确地继续（损失完全相同）
 #     minimt translate --checkpoint runs/lesson07 "How are you?"
