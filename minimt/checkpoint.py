@@ -26,6 +26,7 @@ import torch
 from . import __version__
 from .errors import MinimtError
 from .files import atomic_path, atomic_write_bytes, atomic_write_text
+from .lang import pick
 from .model import ModelConfig, Transformer
 from .tokenizer import Tokenizer
 
@@ -81,30 +82,37 @@ def read_checkpoint_file(path, *, device="cpu") -> dict:
     """``torch.load(path, weights_only=True)``, with one-line errors for a missing or unsafe file."""
     path = Path(path)
     if not path.is_file():
-        raise MinimtError(f"{path}: checkpoint file not found")
+        raise MinimtError(pick(en=f"{path}: checkpoint file not found",
+                               zh=f"{path}：找不到检查点文件"))
     try:
         return torch.load(path, map_location=device, weights_only=True)
     except pickle.UnpicklingError as e:
         found = re.search(r"Unsupported global: GLOBAL (\S+)", str(e))
         if found:  # a class or function reference: loading it would run code
-            raise MinimtError(f"refusing to load {path}: it contains pickled code, which weights_only=True "
-                              f"does not allow (it references {found.group(1)})") from None
-        raise MinimtError(f"{path}: not a readable checkpoint (corrupt or not made by torch.save)") from None
+            raise MinimtError(pick(en=f"refusing to load {path}: it contains pickled code, which weights_only=True "
+                                      f"does not allow (it references {found.group(1)})",
+                                   zh=f"拒绝加载 {path}：它含有被 pickle 的代码，weights_only=True 不允许"
+                                      f"（它引用了 {found.group(1)}）")) from None
+        raise MinimtError(pick(en=f"{path}: not a readable checkpoint (corrupt or not made by torch.save)",
+                               zh=f"{path}：不是可读的检查点（文件损坏，或不是 torch.save 写的）")) from None
     except (RuntimeError, EOFError, OSError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise MinimtError(f"{path}: not a readable checkpoint ({first[:160]})") from None
+        raise MinimtError(pick(en=f"{path}: not a readable checkpoint ({first[:160]})",
+                               zh=f"{path}：不是可读的检查点（{first[:160]}）")) from None
 
 
 def find_checkpoint(ckpt_dir, name: str = "best") -> Path:
     """``ckpt_dir/{name}.pt``; "best" falls back to "latest" (a run stopped before its first eval)."""
     ckpt_dir = Path(ckpt_dir)
     if not ckpt_dir.is_dir():
-        raise MinimtError(f"{ckpt_dir}: checkpoint folder not found (train one with: minimt train --out {ckpt_dir})")
+        raise MinimtError(pick(en=f"{ckpt_dir}: checkpoint folder not found (train one with: minimt train --out {ckpt_dir})",
+                               zh=f"{ckpt_dir}：找不到检查点文件夹（先训练一个：minimt train --out {ckpt_dir}）"))
     path = ckpt_dir / f"{name}.pt"
     if not path.is_file() and name == "best" and (ckpt_dir / "latest.pt").is_file():
         path = ckpt_dir / "latest.pt"
     if not path.is_file():
-        raise MinimtError(f"{path}: checkpoint file not found")
+        raise MinimtError(pick(en=f"{path}: checkpoint file not found",
+                               zh=f"{path}：找不到检查点文件"))
     return path
 
 
@@ -118,31 +126,39 @@ def load_checkpoint(ckpt_dir, *, device="cpu", name: str = "best"):
     path = find_checkpoint(ckpt_dir, name)
     for needed in (CONFIG_FILE, TOKENIZER_FILE):
         if not (ckpt_dir / needed).is_file():
-            raise MinimtError(f"{ckpt_dir / needed}: missing from the checkpoint folder")
+            raise MinimtError(pick(en=f"{ckpt_dir / needed}: missing from the checkpoint folder",
+                                   zh=f"{ckpt_dir / needed}：检查点文件夹里缺少这个文件"))
     try:
         info = json.loads((ckpt_dir / CONFIG_FILE).read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
-        raise MinimtError(f"{ckpt_dir / CONFIG_FILE}: not valid JSON ({e})") from None
+        raise MinimtError(pick(en=f"{ckpt_dir / CONFIG_FILE}: not valid JSON ({e})",
+                               zh=f"{ckpt_dir / CONFIG_FILE}：不是有效的 JSON（{e}）")) from None
     state = read_checkpoint_file(path, device=device)
     if not isinstance(state, dict) or "model" not in state or "config" not in state:
-        raise MinimtError(f"{path}: not a minimt checkpoint (no 'model' weights or 'config')")
+        raise MinimtError(pick(en=f"{path}: not a minimt checkpoint (no 'model' weights or 'config')",
+                               zh=f"{path}：不是 minimt 的检查点（没有 'model' 权重或 'config'）"))
 
     tokenizer = Tokenizer(ckpt_dir / TOKENIZER_FILE)
     config = ModelConfig.from_dict(state["config"])
     if tokenizer.vocab_size != config.vocab_size:
-        raise MinimtError(f"{ckpt_dir / TOKENIZER_FILE} has vocab size {tokenizer.vocab_size} but the "
-                          f"weights in {path.name} have vocab size {config.vocab_size}: they do not belong together")
+        raise MinimtError(pick(en=f"{ckpt_dir / TOKENIZER_FILE} has vocab size {tokenizer.vocab_size} but the "
+                                  f"weights in {path.name} have vocab size {config.vocab_size}: they do not belong together",
+                               zh=f"{ckpt_dir / TOKENIZER_FILE} 的词表大小是 {tokenizer.vocab_size}，而 {path.name} "
+                                  f"里权重的词表大小是 {config.vocab_size}：两者不是一套"))
     want_sha = state.get("tokenizer_sha256") or info.get("tokenizer_sha256")
     if want_sha and tokenizer.sha256 != want_sha:
-        raise MinimtError(f"{ckpt_dir / TOKENIZER_FILE} is not the tokenizer {path.name} was trained with "
-                          f"(sha256 {tokenizer.sha256[:12]}… vs {want_sha[:12]}…)")
+        raise MinimtError(pick(en=f"{ckpt_dir / TOKENIZER_FILE} is not the tokenizer {path.name} was trained with "
+                                  f"(sha256 {tokenizer.sha256[:12]}… vs {want_sha[:12]}…)",
+                               zh=f"{ckpt_dir / TOKENIZER_FILE} 不是训练 {path.name} 时用的分词器"
+                                  f"（sha256 {tokenizer.sha256[:12]}… 与 {want_sha[:12]}…）"))
 
     model = Transformer(config)
     try:
         model.load_state_dict(state["model"])
     except RuntimeError as e:
         detail = " ".join(str(e).split())[:200]
-        raise MinimtError(f"{path}: weights do not fit the stored model config ({detail})") from None
+        raise MinimtError(pick(en=f"{path}: weights do not fit the stored model config ({detail})",
+                               zh=f"{path}：权重和保存的模型配置对不上（{detail}）")) from None
     model.to(device).eval()
     meta = {k: v for k, v in state.items() if k != "model"}
     meta["path"] = str(path)

@@ -4,6 +4,15 @@ One rule, used by every place that prints teaching text (exercise feedback, `min
 picture titles, the first one-line errors): an explicit `--lang`, else the `MINIMT_LANG`
 environment variable, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`; `zh_CN.UTF-8` → zh),
 else English. The Chinese terms come from one glossary, `glossary_zh.tsv` beside this file.
+
+A one-line error a learner meets first (a bad corpus line, a missing checkpoint) is written
+once, as a pair, where it is raised — `pick` returns the half in the language in use:
+
+    raise MinimtError(pick(en=f"{where}: empty French side in {shown}",
+                           zh=f"{where}：法语一侧是空的：{shown}"))
+
+tests/test_errors_zh.py reads data.py and checkpoint.py (AST) and fails on a MinimtError whose
+text is not such a pair, or on a pair whose two f-strings do not use the same placeholders.
 """
 from __future__ import annotations
 
@@ -59,3 +68,14 @@ def glossary() -> dict[str, str]:
             raise MinimtError(f"{GLOSSARY_PATH}:{number}: {fields[0]!r} is already in the glossary")
         terms[fields[0]] = fields[1]
     return terms
+
+
+def pick(*, en: str, zh: str) -> str:
+    """``zh`` when the language in use is Chinese, else ``en`` (the English text, byte for byte).
+
+    Never raises: a bad ``MINIMT_LANG`` must not hide the error being reported, so it means English.
+    """
+    try:
+        return zh if choose_language(None) == "zh" else en
+    except MinimtError:
+        return en
