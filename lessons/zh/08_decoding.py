@@ -134,7 +134,7 @@ assert generated == greedy_decode(model, input_ids, attention_mask, bos_id=tok.b
                                   max_len=MAX_LEN)[0]
 
 # %% [markdown]
-# 第 0 层自注意力的键的形状是 (B, H, 长度, D/H)：长度每步加一。`greedy_decode`
+# 第 0 层自注意力的键的形状是 `(B, H, 长度, D/H)`：长度每步加一。`greedy_decode`
 # （minimt/decode.py）就是对整个批次做这个循环，每一行在自己的 EOS 处停下（断言检查它给出相同的
 # 词元）。下图：模型在每一步犹豫的候选——贪心解码总是取最上面那一条。
 
