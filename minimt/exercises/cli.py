@@ -267,8 +267,11 @@ def run_prove(args) -> int:
 
     if args.switch is not None and args.switch not in proofs.SWITCHES:
         raise MinimtError(f"--break {args.switch}: unknown switch; choose one of {', '.join(proofs.SWITCHES)}")
-    what = f"with {args.switch} ({proofs.SWITCHES[args.switch]})" if args.switch else "with nothing broken"
-    print(f"the four proofs on a one-layer encoder–decoder, {what}:")
+    what = (say(en=f"with {args.switch} ({in_language(proofs.SWITCHES[args.switch])})",
+                zh=f"打开 {args.switch}（{in_language(proofs.SWITCHES[args.switch])}）") if args.switch
+            else say(en="with nothing broken", zh="什么都没破坏"))
+    print(say(en=f"the four proofs on a one-layer encoder–decoder, {what}:",
+              zh=f"在一个单层编码器–解码器上运行四个证明，{what}："))
     results = proofs.run_proofs(proofs.pipeline(args.switch))
     for r in results:
         print("  " + r.line())
