@@ -8,7 +8,7 @@ from ..language import in_language, say
 HINTS = [
     say(en="Run `minimt exercises prove --break NAME` for each switch and read which proofs print FAIL — but predict "
            "first, then check: the surprise is the lesson.",
-        zh="对每个开关运行 `minimt exercises prove --break NAME`，看哪些证明打印出「未通过」—— 但要先预测，"
+        zh="对每个开关运行 `minimt exercises prove --break NAME`，看哪些证明打印出“未通过”—— 但要先预测，"
            "再去验证：让你意外的地方，正是这一课要教的。"),
     say(en="A switch can break more than one proof, and a proof can catch more than one bug. Write a set of proof names "
            "per switch, e.g. {'causality'}; set() if no proof catches it.",
@@ -36,7 +36,7 @@ WHY = {
            "输入）：泄露出在数据里，不在掩码里。"),
     "pad_in_labels": say(
         en="the model is untouched, so its proofs pass; the loss now counts 'predict <pad>' at every padded position.",
-        zh="模型本身没动，所以关于模型的证明都通过；但损失现在把每个填充位置上的「预测 <pad>」也算了进去。"),
+        zh="模型本身没动，所以关于模型的证明都通过；但损失现在把每个填充位置上的“预测 <pad>”也算了进去。"),
 }
 
 
