@@ -78,6 +78,21 @@ def test_wheel_holds_every_module_and_exercise_file(wheel):
     assert not missing, f"not in the wheel (add the package to pyproject.toml): {missing[:5]}"
 
 
+def test_wheel_holds_the_chinese_stubs_and_the_glossary(wheel):
+    # `minimt exercises start N --lang zh` falls back to the English stub when stubs/zh/ lacks the
+    # file, so a wheel without them would silently speak English: check each one is there, as is.
+    from minimt.exercises.catalog import EXERCISES
+
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        for ex in EXERCISES:
+            zh = ex.stub_path.parent / "zh" / ex.filename
+            inside = f"minimt/exercises/stubs/zh/{ex.filename}"
+            assert inside in names, f"{inside} is missing from the wheel"
+            assert z.read(inside) == zh.read_bytes()
+        assert z.read("minimt/glossary_zh.tsv") == (PROJECT_ROOT / "minimt" / "glossary_zh.tsv").read_bytes()
+
+
 def run_installed(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """Run python with only the unpacked wheel on the path for minimt (the editable install's
     finder comes after sys.path, so the copy in ``site`` wins)."""

@@ -28,7 +28,7 @@ from ..errors import MinimtError
 from ..files import atomic_write_text
 from ..lang import LANGUAGES, choose_language
 from .catalog import BY_NUMBER, EXERCISES, Exercise
-from .language import current, in_language, say, speaking
+from .language import current, fit, in_language, say, speaking, status_word
 from .progress import load_progress, save_result, status
 from .runner import DEFAULT_MEMORY_GB, DEFAULT_TIMEOUT, check_in_subprocess
 
@@ -117,11 +117,13 @@ def _print_hints(ex: Exercise) -> None:
 def run_list(args) -> int:
     folder = Path(args.dir)
     progress = load_progress(folder)
-    print(f"{'#':>2}  {'exercise':<48} {'lesson':<28} {'min':>3}  status")
+    print(f"{'#':>2}  {fit(say(en='exercise', zh='练习'), 48)} {fit(say(en='lesson', zh='课'), 28)} "
+          + say(en="min  status", zh="分钟 状态"))
     for ex in EXERCISES:
-        print(f"{ex.number:>2}  {ex.title[:48]:<48} {ex.lesson:<28} {ex.minutes:>3}  "
-              f"{status(folder, ex, progress)}")
-    print(f"\nyour folder: {folder}/   start one with: minimt exercises start 1")
+        print(f"{ex.number:>2}  {fit(ex.title, 48)} {fit(ex.lesson, 28)} {ex.minutes:>3}  "
+              f"{status_word(status(folder, ex, progress))}")
+    print(say(en=f"\nyour folder: {folder}/   start one with: minimt exercises start 1",
+              zh=f"\n你的文件夹：{folder}/   从这里开始：minimt exercises start 1"))
     return 0
 
 
@@ -138,7 +140,8 @@ def run_start(args) -> int:
     todo = {"write": say(en=f"write `{ex.name}`", zh=f"实现 `{ex.name}`"),
             "fix": say(en=f"find and fix the bug in `{ex.name}`", zh=f"找出并修好 `{ex.name}` 里的错误"),
             "predict": say(en=f"fill in `{ex.name}`", zh=f"填写 `{ex.name}`")}[ex.kind]
-    print(f"exercise {ex.number} — {ex.title} (lesson {ex.lesson})\n"
+    print(say(en=f"exercise {ex.number} — {ex.title} (lesson {ex.lesson})\n",
+              zh=f"练习 {ex.number} —— {ex.title}（对应课程：{ex.lesson}）\n")
           + say(en=f"wrote {target}: {todo} there, then run: minimt exercises check {ex.number}",
                 zh=f"已写入 {target}：在那里{todo}，然后运行：minimt exercises check {ex.number}"))
     return 0
@@ -171,7 +174,7 @@ def run_check(args) -> int:
         raise MinimtError("which exercise? give its number (e.g. `minimt exercises check 3`) or --all")
     ex = exercise(args.number)
     path = _resolve_file(ex, args)
-    print(f"exercise {ex.number} — {ex.title}  ({path})")
+    print(say(en=f"exercise {ex.number} — {ex.title}  ({path})", zh=f"练习 {ex.number} —— {ex.title}（{path}）"))
     result, printed = check_in_subprocess(ex.number, path, args.timeout, args.memory)
     if path.parent.resolve() == Path(args.dir).resolve():
         save_result(path.parent, ex, path, result.status)
@@ -203,18 +206,19 @@ def _check_all(args) -> int:
     with ThreadPoolExecutor(max_workers=2) as pool:  # each check is its own process
         results = dict(zip(started, pool.map(
             lambda ex: check_in_subprocess(ex.number, folder / ex.filename, args.timeout, args.memory)[0], started)))
-    print(f"{'#':>2}  {'exercise':<48} result")
+    print(f"{'#':>2}  {fit(say(en='exercise', zh='练习'), 48)} " + say(en="result", zh="结果"))
     for ex in EXERCISES:
         if ex in results:
             r = results[ex]
             save_result(folder, ex, folder / ex.filename, r.status)
             first = r.message.splitlines()[0] if r.message else ""
-            shown = "PASS" if r.passed else f"{r.status.upper():<8} {first[:90]}"
+            shown = say(en="PASS", zh="通过") if r.passed else f"{fit(status_word(r.status).upper(), 8)} {first[:90]}"
         else:
-            shown = "not started"
-        print(f"{ex.number:>2}  {ex.title[:48]:<48} {shown}")
+            shown = status_word("not started")
+        print(f"{ex.number:>2}  {fit(ex.title, 48)} {shown}")
     passed = sum(r.passed for r in results.values())
-    print(f"\npassed {passed} of {len(EXERCISES)} ({len(results)} started)")
+    print(say(en=f"\npassed {passed} of {len(EXERCISES)} ({len(results)} started)",
+              zh=f"\n{len(EXERCISES)} 道练习通过了 {passed} 道（已开始 {len(results)} 道）"))
     return 0 if passed == len(results) else 1
 
 
@@ -264,8 +268,9 @@ def run_show(args) -> int:
             zh=f"参考答案是给老师用的：老师在自己的账户上运行一次 `minimt exercises teacher --unlock`"
                f"（或设置 MINIMT_TEACHER=1）；同学们请用 `minimt exercises hint {ex.number}` 查看提示"))
     path = ex.solution_path if args.solutions else stub_path(ex)
-    print(f"# exercise {ex.number} — {ex.title} (lesson {ex.lesson}, ~{ex.minutes} min)"
-          f"{' — REFERENCE SOLUTION' if args.solutions else ''}\n")
+    solution = say(en=" — REFERENCE SOLUTION", zh=" —— 参考答案") if args.solutions else ""
+    print(say(en=f"# exercise {ex.number} — {ex.title} (lesson {ex.lesson}, ~{ex.minutes} min){solution}\n",
+              zh=f"# 练习 {ex.number} —— {ex.title}（对应课程：{ex.lesson}，约 {ex.minutes} 分钟）{solution}\n"))
     print(path.read_text(encoding="utf-8"), end="")
     return 0
 
@@ -286,8 +291,11 @@ def run_prove(args) -> int:
 
     if args.switch is not None and args.switch not in proofs.SWITCHES:
         raise MinimtError(f"--break {args.switch}: unknown switch; choose one of {', '.join(proofs.SWITCHES)}")
-    what = f"with {args.switch} ({proofs.SWITCHES[args.switch]})" if args.switch else "with nothing broken"
-    print(f"the four proofs on a one-layer encoder–decoder, {what}:")
+    what = (say(en=f"with {args.switch} ({in_language(proofs.SWITCHES[args.switch])})",
+                zh=f"打开 {args.switch}（{in_language(proofs.SWITCHES[args.switch])}）") if args.switch
+            else say(en="with nothing broken", zh="什么都没破坏"))
+    print(say(en=f"the four proofs on a one-layer encoder–decoder, {what}:",
+              zh=f"在一个单层编码器–解码器上运行四个证明，{what}："))
     results = proofs.run_proofs(proofs.pipeline(args.switch))
     for r in results:
         print("  " + r.line())

@@ -15,6 +15,7 @@ student's code (runner.py) speaks the same language as the terminal that started
 from __future__ import annotations
 
 import os
+import unicodedata
 from contextlib import contextmanager
 
 from ..lang import choose_language
@@ -67,3 +68,30 @@ def speaking(lang: str):
             os.environ.pop("MINIMT_LANG", None)
         else:
             os.environ["MINIMT_LANG"] = before_env
+
+
+def status_word(status: str) -> str:
+    """A result's status code ("not started", "passed", "timeout", ...) as the tables show it."""
+    words = {
+        "not started": say(en="not started", zh="未开始"), "started": say(en="started", zh="已开始"),
+        "passed": say(en="passed", zh="已通过"), "failed": say(en="failed", zh="未通过"),
+        "not done": say(en="not done", zh="还没写"), "error": say(en="error", zh="出错"),
+        "timeout": say(en="timeout", zh="超时"), "memory": say(en="too much memory", zh="内存超限"),
+        "crashed": say(en="crashed", zh="崩溃"), "internal error": say(en="internal error", zh="评分器出错"),
+    }
+    return words.get(status, status)
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character (East Asian wide) takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def fit(text: str, columns: int) -> str:
+    """``text`` cut and padded to exactly ``columns`` terminal columns (so the tables line up in Chinese)."""
+    out = ""
+    for c in text:
+        if width(out + c) > columns:
+            break
+        out += c
+    return out + " " * (columns - width(out))

@@ -29,19 +29,39 @@ from minimt.batch import make_batch
 from minimt.loss import cross_entropy_loss
 
 from .cases import BOS, EOS, PAD
+from .language import fit, say, width
 
+# What each switch breaks and what each proof checks, in both languages: show them with
+# language.in_language(...), which picks the language in use at that moment (not at import).
 SWITCHES = {
-    "flip_padding_polarity": "padding_mask returns attention_mask == 0 (True at padding: the nn.MultiheadAttention "
-                             "key_padding_mask habit) where minimt needs True = may attend",
-    "drop_causal_mask": "the decoder's self-attention uses the padding mask only, no causal mask",
-    "forget_shift": "decoder_input_ids = labels (-100 → pad) instead of [BOS] + labels[:-1]",
-    "pad_in_labels": "labels are padded with pad_id (0) instead of -100",
+    "flip_padding_polarity": say(
+        en="padding_mask returns attention_mask == 0 (True at padding: the nn.MultiheadAttention key_padding_mask "
+           "habit) where minimt needs True = may attend",
+        zh="padding_mask 返回 attention_mask == 0（在填充处为 True：这是 nn.MultiheadAttention 的 key_padding_mask "
+           "的习惯），而 minimt 要的是 True = 可以关注"),
+    "drop_causal_mask": say(
+        en="the decoder's self-attention uses the padding mask only, no causal mask",
+        zh="解码器的自注意力只用了填充掩码，没有因果掩码"),
+    "forget_shift": say(
+        en="decoder_input_ids = labels (-100 → pad) instead of [BOS] + labels[:-1]",
+        zh="decoder_input_ids = labels（-100 → pad），而不是 [BOS] + labels[:-1]"),
+    "pad_in_labels": say(
+        en="labels are padded with pad_id (0) instead of -100",
+        zh="标签用 pad_id（0）填充，而不是 -100"),
 }
 PROOFS = {
-    "padding_invariance": "a sentence's logits are the same alone and inside a batch with longer sentences",
-    "causality": "changing decoder inputs at positions >= t leaves the logits at positions < t unchanged",
-    "no_label_leak": "changing target token t leaves the logits at positions <= t (those that predict it) unchanged",
-    "loss_ignores_padding": "random noise in the logits at padded positions leaves the loss unchanged",
+    "padding_invariance": say(
+        en="a sentence's logits are the same alone and inside a batch with longer sentences",
+        zh="一个句子的 logits 单独计算和放进有更长句子的批次里计算，结果相同"),
+    "causality": say(
+        en="changing decoder inputs at positions >= t leaves the logits at positions < t unchanged",
+        zh="改动位置 >= t 的解码器输入，位置 < t 的 logits 不变"),
+    "no_label_leak": say(
+        en="changing target token t leaves the logits at positions <= t (those that predict it) unchanged",
+        zh="改动第 t 个目标词元，位置 <= t 的 logits（也就是预测它的那些）不变"),
+    "loss_ignores_padding": say(
+        en="random noise in the logits at padded positions leaves the loss unchanged",
+        zh="在填充位置的 logits 里加随机噪声，损失不变"),
 }
 V, D, TOL = 13, 8, 1e-9
 
@@ -117,7 +137,9 @@ class ProofResult:
     detail: str
 
     def line(self) -> str:
-        return f"{'pass' if self.passed else 'FAIL'}  {self.name:<21} {self.detail}"
+        words = say(en="pass", zh="通过"), say(en="FAIL", zh="未通过")
+        word = fit(words[0] if self.passed else words[1], max(map(width, words)))
+        return f"{word}  {self.name:<21} {self.detail}"
 
 
 def _pad(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -156,9 +178,12 @@ def prove(name: str, pipe: Pipeline, seed: int = 0) -> ProofResult:
         batched = _logits(model, pipe, src, tgt)[0][0, :n0]
         gap = _gap(alone, batched)
         if gap <= TOL:
-            return ProofResult(name, True, "sentence 0's logits are identical alone and padded in a batch")
-        return ProofResult(name, False, f"sentence 0's logits changed by {gap:.3g} when longer sentences joined the "
-                                        "batch (only padding was added to it): the model reads padding")
+            return ProofResult(name, True, say(en="sentence 0's logits are identical alone and padded in a batch",
+                                               zh="句子 0 的 logits 单独计算和填充后放进批次里计算完全相同"))
+        return ProofResult(name, False, say(
+            en=f"sentence 0's logits changed by {gap:.3g} when longer sentences joined the batch (only padding was "
+               "added to it): the model reads padding",
+            zh=f"更长的句子加入批次后（句子 0 只是多了填充），句子 0 的 logits 变了 {gap:.3g}：模型读到了填充"))
     if name == "causality":
         logits, _, _, dec = _logits(model, pipe, src, tgt)
         for t in range(1, n0):
@@ -166,9 +191,13 @@ def prove(name: str, pipe: Pipeline, seed: int = 0) -> ProofResult:
             changed[0, t:] = (changed[0, t:] + 1 - 4) % (V - 4) + 4  # other real tokens from t on
             gap = _gap(logits[0, :t], _logits(model, pipe, src, tgt, changed)[0][0, :t])
             if not gap <= TOL:
-                return ProofResult(name, False, f"changing decoder inputs {t}.. of sentence 0 changed the logits "
-                                                f"at positions < {t} by {gap:.3g}: an earlier position sees a later one")
-        return ProofResult(name, True, "no position's logits depend on later decoder inputs")
+                return ProofResult(name, False, say(
+                    en=f"changing decoder inputs {t}.. of sentence 0 changed the logits at positions < {t} by "
+                       f"{gap:.3g}: an earlier position sees a later one",
+                    zh=f"改动句子 0 从 {t} 起的解码器输入，位置 < {t} 的 logits 变了 {gap:.3g}："
+                       "前面的位置看到了后面的位置"))
+        return ProofResult(name, True, say(en="no position's logits depend on later decoder inputs",
+                                           zh="没有哪个位置的 logits 依赖后面的解码器输入"))
     if name == "no_label_leak":
         logits = _logits(model, pipe, src, tgt)[0]
         for t in range(len(tgt[0])):
@@ -176,10 +205,13 @@ def prove(name: str, pipe: Pipeline, seed: int = 0) -> ProofResult:
             changed[0][t] = (changed[0][t] + 1 - 4) % (V - 4) + 4
             gap = _gap(logits[0, : t + 1], _logits(model, pipe, src, changed)[0][0, : t + 1])
             if not gap <= TOL:
-                return ProofResult(name, False, f"changing target token {t} of sentence 0 changed the logits at "
-                                                f"positions <= {t}, which must predict it, by {gap:.3g}: the decoder "
-                                                "sees the answer")
-        return ProofResult(name, True, "the logits that predict target token t never see token t")
+                return ProofResult(name, False, say(
+                    en=f"changing target token {t} of sentence 0 changed the logits at positions <= {t}, which must "
+                       f"predict it, by {gap:.3g}: the decoder sees the answer",
+                    zh=f"改动句子 0 的第 {t} 个目标词元，要预测它的位置 <= {t} 的 logits 变了 {gap:.3g}："
+                       "解码器看到了答案"))
+        return ProofResult(name, True, say(en="the logits that predict target token t never see token t",
+                                           zh="预测第 t 个目标词元的 logits 从来看不到它"))
     if name == "loss_ignores_padding":
         _, labels, dam, _ = _logits(model, pipe, src, tgt)
         g = torch.Generator().manual_seed(seed)
@@ -188,9 +220,12 @@ def prove(name: str, pipe: Pipeline, seed: int = 0) -> ProofResult:
                                                                                     dtype=torch.float64))
         a, b = cross_entropy_loss(logits, labels).item(), cross_entropy_loss(noisy, labels).item()
         if abs(a - b) <= TOL:
-            return ProofResult(name, True, f"the loss is {a:.4f} with or without noise at padded positions")
-        return ProofResult(name, False, f"noise at padded positions changed the loss from {a:.4f} to {b:.4f}: padded "
-                                        "label positions are counted (they must be -100)")
+            return ProofResult(name, True, say(en=f"the loss is {a:.4f} with or without noise at padded positions",
+                                               zh=f"填充位置有没有噪声，损失都是 {a:.4f}"))
+        return ProofResult(name, False, say(
+            en=f"noise at padded positions changed the loss from {a:.4f} to {b:.4f}: padded label positions are "
+               "counted (they must be -100)",
+            zh=f"填充位置的噪声把损失从 {a:.4f} 变成了 {b:.4f}：填充的标签位置被算进去了（它们必须是 -100）"))
     raise KeyError(name)
 
 

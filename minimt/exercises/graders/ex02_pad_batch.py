@@ -104,8 +104,11 @@ def _pad_id_as_a_real_token(pad_batch) -> int:
         mask = out[1] if isinstance(out, (tuple, list)) and len(out) == 2 else None
         if not isinstance(mask, torch.Tensor) or mask.shape != want_mask.shape or not torch.equal(
                 mask.long(), want_mask):
-            fail("attention_mask marks a real token as padding: the mask comes from the lengths; "
-                 f"a real token may have the pad id's value ({pad_id} here)", context)
-        expect_equal("input_ids", out[0], want_ids, lambda i: "copy each row, then pad_id up to the longest",
-                     context)
+            fail(say(en="attention_mask marks a real token as padding: the mask comes from the lengths; "
+                        f"a real token may have the pad id's value ({pad_id} here)",
+                     zh="attention_mask 把一个真实词元标成了填充：掩码要由每行的长度得到；"
+                        f"真实词元的 ID 也可能恰好等于填充 ID（这里是 {pad_id}）"), context)
+        expect_equal("input_ids", out[0], want_ids,
+                     lambda i: say(en="copy each row, then pad_id up to the longest",
+                                   zh="先照抄每一行，再用 pad_id 补到最长的那一行"), context)
     return 4

@@ -81,6 +81,9 @@ def _real_token_with_id_0(make_labels) -> int:
         want = make_batch([[4]] * B, tgt, pad_id=cases.PAD, bos_id=cases.BOS, eos_id=cases.EOS).labels
         got = expect_tensor("labels", got, shape=tuple(want.shape), dtype=torch.long, context=context)
         expect_equal("labels", got, want, lambda i: (
-            f"position {i[1]} of row {i[0]} is a real token whose id is 0: -100 goes where the row has ended "
-            "(its length), not where an id is 0" if want[i] == 0 else "labels = target + [EOS], then -100"), context)
+            say(en=f"position {i[1]} of row {i[0]} is a real token whose id is 0: -100 goes where the row has ended "
+                   "(its length), not where an id is 0",
+                zh=f"第 {i[0]} 行第 {i[1]} 个位置是一个 ID 为 0 的真实词元：-100 放在这一行结束之后（由长度决定），"
+                   "而不是放在 ID 为 0 的地方") if want[i] == 0 else
+            say(en="labels = target + [EOS], then -100", zh="labels = 目标句 + [EOS]，然后是 -100")), context)
     return 4

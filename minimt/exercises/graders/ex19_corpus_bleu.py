@@ -11,14 +11,23 @@ import math
 import random
 from collections import Counter
 
-from ..grading import call, fail
+from ..grading import because, call, fail
+from ..language import in_language, say
 
 HINTS = [
-    "For one sentence and one n: Counter(tuple(words[i:i+n]) for i in range(len(words)-n+1)) for the hypothesis "
-    "and for the reference; matches = sum(min(count, ref_counts[g]) for g, count in hyp_counts.items()).",
-    "Add matches and totals over ALL sentences first (four numbers each), and the lengths c and r too; divide only "
-    "at the end. Averaging sentence scores is a different (and worse) metric.",
-    "BP = exp(1 - r/c) when c < r, else 1. BLEU = 100 * BP * exp(sum(log(m/t)) / 4); if any m is 0, return 0.0.",
+    say(en="For one sentence and one n: Counter(tuple(words[i:i+n]) for i in range(len(words)-n+1)) for the "
+           "hypothesis and for the reference; matches = sum(min(count, ref_counts[g]) for g, count in "
+           "hyp_counts.items()).",
+        zh="对一个句子、一个 n：候选译文和参考译文各算一次 Counter(tuple(words[i:i+n]) for i in "
+           "range(len(words)-n+1))；匹配数 matches = sum(min(count, ref_counts[g]) for g, count in "
+           "hyp_counts.items())。"),
+    say(en="Add matches and totals over ALL sentences first (four numbers each), and the lengths c and r too; divide "
+           "only at the end. Averaging sentence scores is a different (and worse) metric.",
+        zh="先把所有句子的匹配数和总数加起来（各四个数），长度 c 和 r 也一样；最后才做除法。"
+           "对各句的分数取平均是另一个（而且更差的）指标。"),
+    say(en="BP = exp(1 - r/c) when c < r, else 1. BLEU = 100 * BP * exp(sum(log(m/t)) / 4); if any m is 0, return 0.0.",
+        zh="c < r 时 BP = exp(1 - r/c)，否则为 1。BLEU = 100 * BP * exp(sum(log(m/t)) / 4)；只要有一个 m 为 0，"
+           "就返回 0.0。"),
 ]
 
 
@@ -59,21 +68,33 @@ def _bleu(hyps, refs, *, clip=True, bp="right", mean="geometric", divide_by="hyp
     return 100 * penalty * mean_p
 
 
+# Typical mistakes, named in both languages (shown with in_language at grading time).
 _VARIANTS = {
-    "you did not clip the n-gram counts: a hypothesis n-gram matches at most as many times as the reference "
-    "has it (\"il il fait beau\" against \"il fait très beau\" earns ONE \"il\"), otherwise \"le le le le\" scores "
-    "a perfect 1-gram precision": lambda h, r: _bleu(h, r, clip=False),
-    "no brevity penalty: precision alone rewards short output (one sure word scores p_1 = 1) — multiply by "
-    "BP = exp(1 - r/c) when the hypotheses have fewer words c than the references r":
-        lambda h, r: _bleu(h, r, bp="none"),
-    "the brevity penalty is upside down: it is exp(1 - r/c) with r the reference length and c the hypothesis "
-    "length, which is < 1 exactly when c < r": lambda h, r: _bleu(h, r, bp="flipped"),
-    "you took the arithmetic mean of p_1..p_4: BLEU uses the geometric mean exp((log p_1 + … + log p_4) / 4)":
+    say(en="you did not clip the n-gram counts: a hypothesis n-gram matches at most as many times as the reference "
+           "has it (\"il il fait beau\" against \"il fait très beau\" earns ONE \"il\"), otherwise \"le le le le\" "
+           "scores a perfect 1-gram precision",
+        zh="你没有截断 n 元语法的计数：候选译文里的一个 n 元语法，最多只能按参考译文里出现的次数算匹配"
+           "（`il il fait beau` 对 `il fait très beau` 只得一个 `il`），否则 `le le le le` 的 1 元精确率"
+           "就是满分"): lambda h, r: _bleu(h, r, clip=False),
+    say(en="no brevity penalty: precision alone rewards short output (one sure word scores p_1 = 1) — multiply by "
+           "BP = exp(1 - r/c) when the hypotheses have fewer words c than the references r",
+        zh="没有简短惩罚：只看精确率会奖励短的输出（只输出一个有把握的词，p_1 = 1）—— 候选译文的词数 c "
+           "少于参考译文的词数 r 时，要乘上 BP = exp(1 - r/c)"): lambda h, r: _bleu(h, r, bp="none"),
+    say(en="the brevity penalty is upside down: it is exp(1 - r/c) with r the reference length and c the hypothesis "
+           "length, which is < 1 exactly when c < r",
+        zh="简短惩罚写反了：它是 exp(1 - r/c)，r 是参考译文的长度，c 是候选译文的长度；恰好在 c < r 时它 < 1"):
+        lambda h, r: _bleu(h, r, bp="flipped"),
+    say(en="you took the arithmetic mean of p_1..p_4: BLEU uses the geometric mean exp((log p_1 + … + log p_4) / 4)",
+        zh="你对 p_1..p_4 取了算术平均：BLEU 用的是几何平均 exp((log p_1 + … + log p_4) / 4)"):
         lambda h, r: _bleu(h, r, mean="arithmetic"),
-    "you divided the matches by the REFERENCE's n-gram count (that is a recall): precision divides by the "
-    "hypothesis's n-grams": lambda h, r: _bleu(h, r, divide_by="ref"),
-    "you averaged sentence-level BLEU scores: corpus BLEU adds the match and n-gram counts of all sentences first, "
-    "then divides once": lambda h, r: sum(_bleu([a], [b]) for a, b in zip(h, r)) / len(h),
+    say(en="you divided the matches by the REFERENCE's n-gram count (that is a recall): precision divides by the "
+           "hypothesis's n-grams",
+        zh="你把匹配数除以了参考译文的 n 元语法个数（那是召回率）：精确率要除以候选译文的 n 元语法个数"):
+        lambda h, r: _bleu(h, r, divide_by="ref"),
+    say(en="you averaged sentence-level BLEU scores: corpus BLEU adds the match and n-gram counts of all sentences "
+           "first, then divides once",
+        zh="你对句子级 BLEU 分数取了平均：语料级 BLEU 先把所有句子的匹配数和 n 元语法个数加起来，再做一次除法"):
+        lambda h, r: sum(_bleu([a], [b]) for a, b in zip(h, r)) / len(h),
 }
 
 WORDS = ["le", "chat", "chien", "dort", "mange", "sur", "la", "table", "tapis", "il", "fait", "beau", "très",
@@ -129,22 +150,30 @@ def grade(corpus_bleu) -> int:
         got = call(corpus_bleu, list(hyps), list(refs), context=context)
         want = reference(hyps, refs)
         if isinstance(got, bool) or not isinstance(got, (int, float)) or isinstance(got, complex):
-            fail(f"should return a float (the score, 0..100), got {type(got).__name__}", context)
+            kind = type(got).__name__
+            fail(say(en=f"should return a float (the score, 0..100), got {kind}",
+                     zh=f"应返回一个 float（分数，0..100），得到的是 {kind}"), context)
         if not math.isfinite(got):
-            fail(f"returned {got}: when some p_n is 0 the score is 0.0 — do not take log(0)", context)
+            fail(say(en=f"returned {got}: when some p_n is 0 the score is 0.0 — do not take log(0)",
+                     zh=f"返回了 {got}：有某个 p_n 为 0 时，分数就是 0.0 —— 不要去算 log(0)"), context)
         if abs(got - want) <= 1e-6:
             n += 1
             continue
+        returned = say(en=f"returned {got:.6g} but should be {want:.6g}", zh=f"返回了 {got:.6g}，应为 {want:.6g}")
         if want > 0 and abs(100 * got - want) <= 1e-6:
-            fail(f"returned {got:.6g} but should be {want:.6g}: report BLEU in 0..100 like sacreBLEU (times 100)",
-                 context)
+            fail(because(returned, say(en="report BLEU in 0..100 like sacreBLEU (times 100)",
+                                       zh="像 sacreBLEU 一样，BLEU 用 0..100 表示（乘以 100）")), context)
         for why, variant in _VARIANTS.items():
             if abs(got - variant(hyps, refs)) <= 1e-6:
-                fail(f"returned {got:.6g} but should be {want:.6g}: {why}", context)
+                fail(because(returned, in_language(why)), context)
         m, t, c, r = _stats(hyps, refs)
         if want == 0:
-            fail(f"returned {got:.6g} but should be 0: the clipped matches per order are {m} of {t} n-grams — an "
-                 "order with no match makes the geometric mean 0 (this exercise uses no smoothing)", context)
-        fail(f"returned {got:.6g} but should be {want:.6g}: clipped matches per order {m} of {t} hypothesis "
-             f"n-grams, c = {c} hypothesis words, r = {r} reference words", context)
+            fail(say(en=f"returned {got:.6g} but should be 0: the clipped matches per order are {m} of {t} n-grams — "
+                        "an order with no match makes the geometric mean 0 (this exercise uses no smoothing)",
+                     zh=f"返回了 {got:.6g}，应为 0：各阶截断后的匹配数是 {m}，n 元语法总数是 {t} —— 只要有一阶"
+                        "没有匹配，几何平均就是 0（这个练习不做平滑）"), context)
+        fail(because(returned, say(en=f"clipped matches per order {m} of {t} hypothesis n-grams, c = {c} hypothesis "
+                                      f"words, r = {r} reference words",
+                                   zh=f"各阶截断后的匹配数 {m}，候选译文的 n 元语法总数 {t}，候选译文 c = {c} 个词，"
+                                      f"参考译文 r = {r} 个词")), context)
     return n
