@@ -363,3 +363,14 @@ def test_default_recipe_depends_on_the_corpus_and_yields_to_flags(tmp_path):
     args = train_args(["--minutes", "3"])
     check_args(args)
     assert args.steps is None and args.d_model == EMBEDDED["d_model"]  # one budget: the clock
+
+
+def test_a_bad_corpus_line_leaves_no_empty_run_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("Hello.\tBonjour.\nno tab on this line\n", encoding="utf-8")
+    assert cli_main(["train", "--data", str(bad), "--steps", "2", *TINY_MODEL]) == 2
+    err = capsys.readouterr().err
+    last = err.splitlines()[-1]  # (the line before it named the folder the run was to use)
+    assert last.startswith("minimt train: error: ") and "bad.tsv:2" in last and "Traceback" not in err
+    assert not (tmp_path / "runs" / "minimt").exists()  # the folder it made for the run is gone again

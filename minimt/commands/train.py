@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from ..model import ModelConfig
 from ..recipe.corpus import DATA_VOCAB, EMBEDDED_VOCAB, PHRASEBOOK_REPEAT
 from ..recipe.defaults import DATA, EMBEDDED, fill_defaults
 from ..recipe.run import run_training
-from ..runtime.run_folder import (STOPPED_EXIT_STATUS, RunLock, StopRequest, latest_default, next_free_default,
+from ..runtime.run_folder import (LOCK_NAME, STOPPED_EXIT_STATUS, RunLock, StopRequest, latest_default, next_free_default,
                                   refuse_to_overwrite)
 from . import OneLineParser, run_command
 
@@ -186,8 +187,15 @@ def run(args: argparse.Namespace, *, on_step=None) -> dict:
             return {"steps": resume_state["step"], "nothing_to_do": True}
     if rank0 and out_was_default:
         print(f"run folder: {out}", file=sys.stderr)
-    with (RunLock(out) if rank0 else contextlib.nullcontext()), StopRequest() as stop:
-        return run_training(args, resume_state, on_step=on_step, plain_args=plain_args(args), stop=stop)
+    created = not out.exists()
+    try:
+        with (RunLock(out) if rank0 else contextlib.nullcontext()), StopRequest() as stop:
+            return run_training(args, resume_state, on_step=on_step, plain_args=plain_args(args), stop=stop)
+    except MinimtError:
+        # Bad input found after the folder was made (a bad corpus line): leave no empty run folder behind.
+        if rank0 and created and out.is_dir() and not any(p.name != LOCK_NAME for p in out.iterdir()):
+            shutil.rmtree(out, ignore_errors=True)
+        raise
 
 
 def _exit_status(summary: dict) -> int:
