@@ -187,7 +187,7 @@ def run(args: argparse.Namespace, *, on_step=None) -> dict:
             return {"steps": resume_state["step"], "nothing_to_do": True}
     if rank0 and out_was_default:
         print(f"run folder: {out}", file=sys.stderr)
-    created = not out.exists()
+    created = not out.exists() or not any(out.iterdir())  # (next_free_default may have made it, empty)
     try:
         with (RunLock(out) if rank0 else contextlib.nullcontext()), StopRequest() as stop:
             return run_training(args, resume_state, on_step=on_step, plain_args=plain_args(args), stop=stop)
