@@ -253,11 +253,11 @@ def test_ctrl_c_then_resume_gives_the_losses_of_an_uninterrupted_run(tmp_path):
     for line in run.stdout:
         if line.strip() == "step 4 done":
             break
-    run.send_signal(signal.SIGINT)  # during step 5 (or later, on a busy machine): that step is finished, kept
+    run.send_signal(signal.SIGINT)  # during step 5, or just before it starts (or later, on a busy machine): a begun step is finished, kept
     out, _ = run.communicate(timeout=60)
     assert run.returncode == 130, out
     stopped = int(out.split("stopped at step ", 1)[1].split(";")[0])
-    assert 5 <= stopped < 12 and len((split / "losses.txt").read_text().splitlines()) == stopped
+    assert 4 <= stopped < 12 and len((split / "losses.txt").read_text().splitlines()) == stopped
 
     again = _train(split, 12, resume=False)  # the trained run is not overwritten by accident
     assert again.communicate(timeout=60)[0].count("--resume") == 1 and again.returncode == 2
