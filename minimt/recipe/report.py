@@ -77,7 +77,8 @@ def final_report(model, tok, corpus, out, metrics_path, best, step, device, auto
     report = {"curves": str(plot_training_curves(metrics_path, path=out / "curves.png"))}
     if best["step"] is not None and best["step"] != step and (out / "best.pt").is_file():
         model.load_state_dict(read_checkpoint_file(out / "best.pt", device=device)["model"])
-        say(f"using best.pt (step {best['step']}, valid BLEU {best['bleu']:.1f}) for the report below")
+        say(f"using best.pt (step {best['step']}: the lowest validation loss; BLEU {best['bleu']:.1f}) "
+            "for the report below")
     tests = corpus.test or []
     shown = tests[:: max(1, len(tests) // 5)][:5]
     hyps = translate_all(model, tok, [ARTICLE_SENTENCE] + [en for en, _ in shown], autocast=autocast)
