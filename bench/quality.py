@@ -8,7 +8,8 @@ minimt is trained by its own command line (a subprocess, exactly what a user run
 (``--eval-every`` huge: no evaluation inside the budget, as in the baseline loop below.) The
 baseline is trained by `train_baseline` here with the same recipe: the same 8k tokenizer,
 `bucket_batches` of 4,096 tokens (epoch-shuffled, seed + epoch), AdamW lr 1e-3 (betas 0.9/0.98,
-wd 0.01), 200 warmup steps then inverse-sqrt decay, bf16 autocast, label smoothing 0.1, clip 1.0.
+wd 0.01), 200 warmup steps, then minimt train's budget schedule (hold, then decay to 0 over the last
+20% of the minutes, by the clock), bf16 autocast, label smoothing 0.1, clip 1.0.
 Both are then scored the same way: greedy decoding of test.tsv's English sentences in fp32,
 sacreBLEU BLEU/chrF through minimt.evaluate (several French lines of one English sentence are
 its references — as `minimt evaluate` does), and also one reference per line (as `minimt
@@ -76,9 +77,11 @@ def train_baseline(minutes: float, threads: int, *, seed: int = 0, log=print):
     torch.manual_seed(seed)
     model = TorchTransformer(ModelConfig(vocab_size=corpus.tokenizer.vocab_size))
     opt = make_optimizer(model)
-    sched = make_scheduler(opt, warmup=200)
     step, epoch, tokens, busy = 0, 0, 0, 0.0
     start = time.perf_counter()
+    # minimt train's budget schedule: warmup, hold, then decay to 0 over the last 20% of the clock
+    sched = make_scheduler(opt, warmup=200, decay_fraction=0.2,
+                           progress=lambda: min(1.0, (time.perf_counter() - start) / (minutes * 60)))
     while True:
         for b in bucket_batches(corpus.lengths, 4096, shuffle=True, seed=seed + epoch):
             if time.perf_counter() - start >= minutes * 60:
