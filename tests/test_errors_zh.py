@@ -155,3 +155,4 @@ def test_a_missing_checkpoint_from_the_command_line(tmp_path, monkeypatch, capsy
         assert len(said[lang].splitlines()) == 1 and str(nowhere) in said[lang]
     assert "checkpoint folder not found" in said["en"]
     assert "找不到检查点文件夹" in said["zh"] and f"minimt train --out {nowhere}" in said["zh"]
+    assert said["en"].startswith("minimt translate: error: ") and said["zh"].startswith("minimt translate: 错误: ")

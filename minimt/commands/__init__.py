@@ -13,6 +13,7 @@ import os
 import sys
 
 from ..errors import MinimtError
+from ..lang import pick
 
 # (module, what it adds) in lesson order. Each module owns its own arguments.
 COMMAND_MODULES = [
@@ -51,7 +52,9 @@ def run_command(func, args, name: str) -> int:
     try:
         result = func(args)
     except MinimtError as e:
-        print(f"minimt {name}: error: {e}", file=sys.stderr)
+        lang = getattr(args, "lang", None)  # an explicit --lang (exercises, inspect) wins over the environment
+        word = pick(en="error", zh="错误") if lang is None else ("错误" if lang == "zh" else "error")
+        print(f"minimt {name}: {word}: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
