@@ -102,7 +102,8 @@ def stub_path(ex: Exercise) -> Path:
 def exercise(number: str | None) -> Exercise:
     text = (number or "").strip().lower().removeprefix("ex")
     if not text.isdigit() or int(text) not in BY_NUMBER:
-        raise MinimtError(f"unknown exercise {number!r}: choose 1–{len(EXERCISES)} (see `minimt exercises list`)")
+        raise MinimtError(say(en=f"unknown exercise {number!r}: choose 1–{len(EXERCISES)} (see `minimt exercises list`)",
+                              zh=f"没有练习 {number!r}：请在 1–{len(EXERCISES)} 中选一个（见 `minimt exercises list`）"))
     return BY_NUMBER[int(text)]
 
 
@@ -151,12 +152,14 @@ def _resolve_file(ex: Exercise, args) -> Path:
     if args.file:
         path = Path(args.file)
         if not path.is_file():
-            raise MinimtError(f"{args.file}: no such file")
+            raise MinimtError(say(en=f"{args.file}: no such file", zh=f"{args.file}：文件不存在"))
         return path
     path = Path(args.dir) / ex.filename
     if not path.is_file():
-        raise MinimtError(f"{path}: not started yet — run `minimt exercises start {ex.number}` first "
-                          "(or give the file to check)")
+        raise MinimtError(say(en=f"{path}: not started yet — run `minimt exercises start {ex.number}` first "
+                                 "(or give the file to check)",
+                              zh=f"{path}：还没有开始——先运行 `minimt exercises start {ex.number}`"
+                                 "（或者给出要检查的文件）"))
     return path
 
 
@@ -171,7 +174,8 @@ def run_check(args) -> int:
             raise MinimtError("--all checks every started exercise: give no exercise number with it")
         return _check_all(args)
     if not args.number:
-        raise MinimtError("which exercise? give its number (e.g. `minimt exercises check 3`) or --all")
+        raise MinimtError(say(en="which exercise? give its number (e.g. `minimt exercises check 3`) or --all",
+                              zh="检查哪一个练习？请给出它的编号（例如 `minimt exercises check 3`），或者用 --all"))
     ex = exercise(args.number)
     path = _resolve_file(ex, args)
     print(say(en=f"exercise {ex.number} — {ex.title}  ({path})", zh=f"练习 {ex.number} —— {ex.title}（{path}）"))
@@ -202,7 +206,8 @@ def _check_all(args) -> int:
     folder = Path(args.dir)
     started = [ex for ex in EXERCISES if (folder / ex.filename).is_file()]
     if not started:
-        raise MinimtError(f"{folder}: no started exercise here — run `minimt exercises start 1` first")
+        raise MinimtError(say(en=f"{folder}: no started exercise here — run `minimt exercises start 1` first",
+                              zh=f"{folder}：这里还没有开始任何练习——先运行 `minimt exercises start 1`"))
     with ThreadPoolExecutor(max_workers=2) as pool:  # each check is its own process
         results = dict(zip(started, pool.map(
             lambda ex: check_in_subprocess(ex.number, folder / ex.filename, args.timeout, args.memory)[0], started)))
