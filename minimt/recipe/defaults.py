@@ -11,7 +11,7 @@ Two recipes, one per kind of corpus, chosen by measurement (docs/benchmarks.md, 
 * **Your own data** (--data, e.g. Tatoeba): the 256-wide default `ModelConfig` of lesson 05, which
   real, varied sentences do use, and the larger tokenizer (recipe/corpus.py).
 
-Every value can be overridden by its flag; `minimt train --help` shows both recipes.
+Every value can be overridden by its flag; `minimt train --help` shows both recipes' values.
 """
 from __future__ import annotations
 
@@ -35,10 +35,3 @@ def fill_defaults(args) -> None:
             filled.add(name)
     args.recipe_filled = tuple(sorted(filled))  # not given on the command line (--resume says nothing of them)
 
-
-def describe() -> str:
-    """One line per recipe for --help."""
-    def line(r):
-        return (f"{r['steps']:,} steps, d-model {r['d_model']}, {r['layers']}+{r['layers']} layers, {r['heads']} heads, "
-                f"d-ff {r['d_ff']}, lr {r['lr']:g}, warmup {r['warmup']}")
-    return f"embedded corpus: {line(EMBEDDED)}; with --data: {line(DATA)}"

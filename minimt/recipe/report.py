@@ -86,21 +86,17 @@ def final_report(model, tok, corpus, out, metrics_path, best, step, device, auto
     print(f"\n{ARTICLE_SENTENCE}  →  {hyps[0]}")
     for (en, fr), hyp in zip(shown, hyps[1:]):
         print(f"\n  EN   {en}\n  OUT  {hyp}\n  REF  {fr}")
+    def score(name: str, pairs: list, label: str) -> None:
+        """Greedy-translate ``pairs``, score them, record them in metrics.jsonl and print one line."""
+        sc = scores(translate_all(model, tok, [en for en, _ in pairs], autocast=autocast), [fr for _, fr in pairs])
+        report[name] = {"sentences": len(pairs), **sc}
+        append_metrics(metrics_path, {"step": best["step"] or step, f"{name}_bleu": sc["bleu"],
+                                       f"{name}_chrf": sc["chrf"], f"{name}_sentences": len(pairs)})
+        print(f"{label}: BLEU {sc['bleu']:.1f}  chrF {sc['chrf']:.1f}")
+
     if tests:
-        test_hyps = translate_all(model, tok, [en for en, _ in tests], autocast=autocast)
-        s = scores(test_hyps, [fr for _, fr in tests])
-        report["test"] = {"sentences": len(tests), **s}
-        append_metrics(metrics_path, {"step": best["step"] or step, "test_bleu": s["bleu"],
-                                       "test_chrf": s["chrf"], "test_sentences": len(tests)})
-        print(f"\ntest ({corpus.test_name}, {len(tests)} sentences, greedy): "
-              f"BLEU {s['bleu']:.1f}  chrF {s['chrf']:.1f}")
+        score("test", tests, f"\ntest ({corpus.test_name}, {len(tests)} sentences, greedy)")
     if corpus.everyday:  # everyday English written for this check, in none of the splits
-        e = scores(translate_all(model, tok, [en for en, _ in corpus.everyday], autocast=autocast),
-                   [fr for _, fr in corpus.everyday])
-        report["everyday"] = {"sentences": len(corpus.everyday), **e}
-        append_metrics(metrics_path, {"step": best["step"] or step, "everyday_bleu": e["bleu"],
-                                       "everyday_chrf": e["chrf"], "everyday_sentences": len(corpus.everyday)})
-        print(f"everyday sentences in no split (data/everyday.tsv, {len(corpus.everyday)}): "
-              f"chrF {e['chrf']:.1f}  BLEU {e['bleu']:.1f}")
+        score("everyday", corpus.everyday, f"everyday sentences in no split (data/everyday.tsv, {len(corpus.everyday)})")
     print(f"checkpoint: {out}  (translate with: minimt translate --checkpoint {out} \"{ARTICLE_SENTENCE}\")")
     return report
