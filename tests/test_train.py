@@ -71,7 +71,7 @@ def test_resume_after_a_kill_equals_an_uninterrupted_run(corpus, tmp_path):
 def test_resume_from_a_finished_run_continues_to_a_larger_budget(corpus, tmp_path):
     # inverse-sqrt: a schedule that does not depend on the budget (the default decays to 0 at
     # the budget's end, so a 7-step run and a 14-step run have different learning rates)
-    common = ["--data", str(corpus), "--eval-every", "100", "--schedule", "inverse-sqrt", *TINY_MODEL]
+    common = ["--data", str(corpus), "--eval-every", "7", "--schedule", "inverse-sqrt", *TINY_MODEL]
     run_train([*common, "--steps", "14", "--out", str(tmp_path / "straight")])
     run_train([*common, "--steps", "7", "--out", str(tmp_path / "two")])
     run_train([*common, "--steps", "14", "--out", str(tmp_path / "two"), "--resume"])
@@ -91,6 +91,66 @@ def test_minutes_budget_evaluates_each_quarter_and_decays_to_zero(corpus, tmp_pa
     assert len(evals) >= 3 and evals == sorted(set(evals))  # not only at the end
     lrs = [r["lr"] for r in records if "lr" in r]
     assert max(lrs) == pytest.approx(3e-3, rel=0.05) and lrs[-1] < 0.5 * max(lrs)  # held, then decayed
+
+
+def test_the_clock_stops_while_the_run_evaluates():
+    import time
+    from minimt.runtime.progress import Clock
+    clock = Clock(minutes=1.0)
+    clock.start()
+    with clock.paused():
+        time.sleep(0.3)
+    assert clock.elapsed() < 0.1  # the evaluation's 0.3 s are not training time
+    time.sleep(0.2)
+    assert 0.2 <= clock.elapsed() < 0.35 and clock.progress() == pytest.approx(clock.elapsed() / 60, rel=0.05)
+
+
+def test_the_decay_average_is_the_mean_of_the_weights_it_saw():
+    from minimt.model import ModelConfig, Transformer
+    from minimt.recipe.average import DecayAverage
+    torch.manual_seed(0)
+    model = Transformer(ModelConfig(vocab_size=20, d_model=16, n_heads=2, n_encoder_layers=1,
+                                    n_decoder_layers=1, d_ff=32))
+    average, seen = DecayAverage(model), []
+    for step in (7, 8, 9):
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(torch.randn_like(p))
+        seen.append({k: v.clone() for k, v in model.state_dict().items()})
+        average.add(model, step)
+    mean = average.averaged_state(model)
+    for name, _ in model.named_parameters():
+        expected = sum(s[name] for s in seen) / 3
+        assert torch.allclose(mean[name], expected, atol=1e-6), name
+        assert not torch.allclose(mean[name], seen[-1][name])  # not the last step's weights
+    again = DecayAverage(model)
+    again.load_state_dict(average.state_dict())  # what latest.pt keeps for --resume
+    assert again.count == 3 and again.first_step == 7
+    assert all(torch.equal(again.averaged_state(model)[n], mean[n]) for n, _ in model.named_parameters())
+
+
+def test_a_run_averages_exactly_its_decay_steps_and_resume_averages_the_same(corpus, tmp_path):
+    # 20 steps, the last 20% decaying: step s uses progress (s-1)/20, so steps 18, 19, 20 decay
+    common = ["--data", str(corpus), "--eval-every", "5", "--decay-fraction", "0.2", *TINY_MODEL]
+    run_train([*common, "--steps", "20", "--out", str(tmp_path / "straight")])
+    import os
+    import signal
+    # Ctrl-C after step 19: latest.pt then holds the sum of steps 18 and 19
+    stopped = run_train([*common, "--steps", "20", "--out", str(tmp_path / "cut")],
+                        on_step=lambda step, loss: os.kill(os.getpid(), signal.SIGINT) if step == 19 else None)
+    assert stopped["stopped"] and stopped["steps"] == 19
+    run_train([*common, "--steps", "20", "--out", str(tmp_path / "cut"), "--resume"])
+    averaged = lambda d: [r for r in read_metrics(d) if "avg_valid_nll" in r]
+    straight = averaged(tmp_path / "straight")
+    assert len(straight) == 1 and straight[0]["averaged_steps"] == [18, 20]
+    assert averaged(tmp_path / "cut") == straight  # the resumed run averaged the same three steps
+    last = [r for r in read_metrics(tmp_path / "straight") if "valid_nll" in r][-1]
+    assert straight[0]["avg_valid_nll"] != last["valid_nll"]  # another model than the last step's
+    best = torch.load(tmp_path / "straight" / "best.pt", weights_only=True)
+    if straight[0]["avg_valid_nll"] < min(r["valid_nll"] for r in read_metrics(tmp_path / "straight") if "valid_nll" in r):
+        assert best["averaged_steps"] == [18, 20]
+    else:
+        assert "averaged_steps" not in best
 
 
 def test_budget_schedule_holds_then_ends_at_zero():
@@ -313,6 +373,7 @@ def test_embedded_corpus_repeats_its_phrasebook_pairs(corpus):
     (["--steps", "-3"], "--steps -3: must be at least 1"),
     (["--steps", "5", "--minutes", "1"], "--steps and --minutes: give one budget"),
     (["--decay-fraction", "0"], "--decay-fraction 0: must be in (0, 1]"),
+    (["--steps", "20", "--eval-every", "50"], "--eval-every 50 is more than --steps 20: the budget is too short for one evaluation"),
     (["--resume", "--overwrite"], "--resume and --overwrite contradict"),
     (["--data", "no/such/file.tsv"], "no/such/file.tsv"),
 ])

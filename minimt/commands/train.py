@@ -49,7 +49,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"optimiser steps to train (default {e['steps']:,} on the embedded corpus, {d['steps']:,} with --data; "
                         "none with --minutes)")
     g.add_argument("--minutes", metavar="M", type=float, default=None,
-                   help="a time budget instead: train for M minutes of the clock (the result then depends on the machine)")
+                   help="a time budget instead: M minutes of training on the clock (evaluations not counted; "
+                        "the result then depends on the machine)")
     g.add_argument("--out", metavar="DIR", default=None,
                    help=f"checkpoint folder (default {DEFAULT_OUT}, or {DEFAULT_OUT}-2, -3, … when it already holds a model)")
     g.add_argument("--resume", action="store_true", help="continue exactly from OUT/latest.pt (default OUT: the newest run)")
@@ -108,6 +109,10 @@ def check_args(args: argparse.Namespace) -> None:
         raise MinimtError(f"--lr {args.lr:g}: must be positive")
     if not 0.0 < args.decay_fraction <= 1.0:
         raise MinimtError(f"--decay-fraction {args.decay_fraction:g}: must be in (0, 1]")
+    if args.eval_every is not None and args.steps is not None and args.eval_every > args.steps:
+        raise MinimtError(f"--eval-every {args.eval_every} is more than --steps {args.steps}: the budget is too short for "
+                          f"one evaluation before the end; give at most {max(1, args.steps // 3)} "
+                          "(three validations), or leave it out (one every quarter of the budget)")
     if args.eval_every is None:
         args.eval_every = max(1, args.steps // 4) if args.steps else None  # --minutes: every quarter of the clock
     if args.warmup < 0:

@@ -47,11 +47,19 @@ def plot_training_curves(metrics_path, *, path) -> Path:
             x, y = series(key)
             if x:
                 ax_loss.plot(x, y, label=key.replace("_", " "), **style)
+        x, y = series("avg_valid_loss")  # the weights averaged over the decay (recipe/average.py)
+        if x:
+            ax_loss.plot(x, y, linestyle="none", marker="*", markersize=16, color="#d62728",
+                         label="valid loss, weights averaged over the decay")
         ax_loss.set(title="Cross-entropy (teacher forcing)", xlabel="step", ylabel="loss per real token")
         for key, color in (("bleu", "#2ca02c"), ("chrf", "#9467bd")):
             x, y = series(key)
             if x:
                 ax_score.plot(x, y, marker="o", color=color, label=f"valid {key.upper() if key == 'bleu' else 'chrF'}")
+            x, y = series(f"avg_{key}")
+            if x:
+                ax_score.plot(x, y, linestyle="none", marker="*", markersize=16, color=color,
+                              label=f"averaged weights' {key.upper() if key == 'bleu' else 'chrF'}")
         ax_score.set(title="Free decoding on valid (greedy)", xlabel="step", ylabel="score (0-100)")
         x, y = series("lr")
         ax_lr.plot(x, y, color="#ff7f0e")

@@ -79,6 +79,9 @@ def final_report(model, tok, corpus, out, metrics_path, best, step, device, auto
         model.load_state_dict(read_checkpoint_file(out / "best.pt", device=device)["model"])
         say(f"using best.pt (step {best['step']}: the lowest validation loss; BLEU {best['bleu']:.1f}) "
             "for the report below")
+    elif best.get("averaged_from") is not None:  # the model already holds the average (recipe/average.py)
+        say(f"using best.pt (the weights averaged over steps {best['averaged_from']}–{step}: "
+            f"the lowest validation loss; BLEU {best['bleu']:.1f}) for the report below")
     tests = corpus.test or []
     shown = tests[:: max(1, len(tests) // 5)][:5]
     hyps = translate_all(model, tok, [ARTICLE_SENTENCE] + [en for en, _ in shown], autocast=autocast)

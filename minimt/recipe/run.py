@@ -26,6 +26,7 @@ from ..runtime.run_folder import how_to_resume
 from ..runtime.seeding import rng_state, seed_everything, set_rng_state
 from ..schedule import make_optimizer, make_scheduler
 from ..train import Place, train
+from .average import DecayAverage
 from .corpus import prepare_corpus
 from .report import Validator, final_report
 
@@ -95,8 +96,11 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
 
     metrics_path = out / "metrics.jsonl"
     place, best = Place(), {"bleu": -1.0, "chrf": -1.0, "step": None}
+    average = DecayAverage(model)  # the weights' mean over the decay (recipe/average.py)
     if resume_state is not None:
         model.load_state_dict(resume_state["model"])
+        if resume_state.get("average"):
+            average.load_state_dict(resume_state["average"])
         optimizer.load_state_dict(resume_state["optimizer"])
         scheduler.load_state_dict(resume_state["scheduler"])
         place = Place(resume_state["step"], resume_state["epoch"], resume_state["position"])
@@ -130,7 +134,8 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
     def save(p: Place, record: dict | None, is_best: bool = False) -> None:
         """latest.pt (and best.pt): weights, optimiser, schedule, RNG and place — all --resume needs."""
         extra = {"epoch": p.epoch, "position": p.position, "seed": args.seed, "rng": rng_state(device),
-                 "best": dict(best), "metrics": record or {}, "args": plain_args or {}, "elapsed_s": clock.elapsed()}
+                 "best": dict(best), "metrics": record or {}, "args": plain_args or {}, "elapsed_s": clock.elapsed(),
+                 "average": average.state_dict() if average.count else None}
         kw = dict(model=model, config=config, tokenizer=tok, step=p.step, optimizer=optimizer,
                   scheduler=scheduler, extra=extra)
         save_checkpoint(out, name="latest", **kw)
@@ -140,6 +145,10 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
     def evaluate_and_save(p: Place) -> None:
         """Valid loss + greedy BLEU/chrF, then the checkpoints. Rank 0 only; others wait."""
         last_eval["step"] = p.step
+        with clock.paused():  # a --minutes budget buys training: evaluations are not counted
+            _evaluate_and_save(p)
+
+    def _evaluate_and_save(p: Place) -> None:
         if is_main:
             record = validate(p.step, p.epoch)
             append_metrics(metrics_path, record)
@@ -158,6 +167,28 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
         if is_main:
             append_metrics(metrics_path, record)
             bar.show(record)
+
+    def weigh_the_average(p: Place) -> None:
+        """Validate the weights averaged over the decay; best.pt takes them if their loss is lower."""
+        last = {k: v.clone() for k, v in model.state_dict().items()}
+        model.load_state_dict(average.averaged_state(model))
+        record = validate(p.step, p.epoch)
+        first = average.first_step
+        append_metrics(metrics_path, {"step": p.step, "averaged_steps": [first, p.step], "avg_valid_loss": record["valid_loss"],
+                                      "avg_valid_nll": record["valid_nll"], "avg_bleu": record["bleu"], "avg_chrf": record["chrf"],
+                                      "article_source": record["article_source"], "article": record["article"]})
+        better = record["valid_nll"] < best.get("valid_nll", float("inf"))
+        bar.write(f"weights averaged over the decay (steps {first}–{p.step}, {average.count} of them): valid nll "
+                  f"{record['valid_nll']:.4f} vs {best.get('valid_nll', float('nan')):.4f} (step {best['step']}), "
+                  f"BLEU {record['bleu']:.1f} — " + ("best.pt takes the average" if better else "kept best.pt"))
+        if better:
+            best.update(bleu=record["bleu"], chrf=record["chrf"], valid_nll=record["valid_nll"], step=p.step,
+                        averaged_from=first)
+            save_checkpoint(out, name="best", model=model, config=config, tokenizer=tok, step=p.step,
+                            extra={"epoch": p.epoch, "seed": args.seed, "best": dict(best), "metrics": record,
+                                   "args": plain_args or {}, "averaged_steps": [first, p.step]})
+        else:
+            model.load_state_dict(last)
 
     n_params = sum(p.numel() for p in model.parameters())
     say(f"model: {n_params / 1e6:.2f}M parameters ({config.to_dict()}); device {device}"
@@ -185,11 +216,24 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
             return True
         return False
 
-    bar = TrainingBar(minutes=args.minutes, steps=args.steps, step=place.step, enabled=is_main)
+    def in_decay(step: int) -> bool:
+        """Did step ``step`` (1-based, just done) run with the decaying learning rate?"""
+        if args.schedule != "budget":
+            return False
+        progress = (step - 1) / args.steps if args.steps else clock.progress()
+        return progress > 1.0 - args.decay_fraction
+
+    def after_step(step: int, loss: float) -> None:
+        if is_main and in_decay(step):  # (only rank 0 evaluates and saves)
+            average.add(model, step)
+        if on_step is not None:
+            on_step(step, loss)
+
+    bar = TrainingBar(minutes=args.minutes, steps=args.steps, step=place.step, enabled=is_main, clock=clock)
     meter = train(dist.wrap_ddp(model, device), optimizer, scheduler, epoch_batches, place,
                   label_smoothing=args.label_smoothing, clip=args.clip, autocast=autocast,
                   budget_spent=budget_spent, log_every=args.log_every, eval_due=eval_due,
-                  on_log=on_log, on_eval=evaluate_and_save, on_step=on_step, bar=bar)
+                  on_log=on_log, on_eval=evaluate_and_save, on_step=after_step, bar=bar)
     bar.close()
     if stop:  # Ctrl-C / SIGTERM: keep the work, skip the evaluation, say how to go on
         if is_main:
@@ -199,6 +243,8 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
         return {"steps": place.step, "epochs": place.epoch, "stopped": True, "valid": last_eval["record"]}
     if last_eval["step"] != place.step:  # the final evaluation and checkpoint, unless the last step just had them
         evaluate_and_save(place)
+    if is_main and average.count >= 2:
+        weigh_the_average(place)
     say(f"trained {place.step} steps ({place.epoch} full epochs) in {(time.perf_counter() - start) / 60:.1f} min "
         f"on {describe(device, args.bf16)}, {kernel} attention; "
         f"{meter.train_tokens / max(meter.train_seconds, 1e-9):,.0f} target tokens/s in the training steps"

@@ -1,6 +1,7 @@
 """What a training run shows and keeps: metrics.jsonl lines, a meter, the progress bar."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -45,8 +46,12 @@ class Meter:
 
 
 class Clock:
-    """The run's clock for a --minutes budget: seconds spent (across --resume) and the fraction
-    of the budget they are. Without a budget ``progress()`` is 0."""
+    """The run's clock for a --minutes budget: seconds of *training* spent (across --resume) and
+    the fraction of the budget they are. Without a budget ``progress()`` is 0.
+
+    Evaluations run with the clock stopped (``with clock.paused():``): a budget buys training,
+    and the learning rate's decay, measured on this clock, is not cut short by a slow evaluation.
+    (So `--minutes 10` takes 10 minutes plus the evaluations and the final report.)"""
 
     def __init__(self, minutes: float | None, elapsed_before: float = 0.0):
         self.budget_s = minutes * 60 if minutes else None
@@ -58,6 +63,18 @@ class Clock:
     def elapsed(self) -> float:
         return self.before + (time.perf_counter() - self.t0 if self.t0 is not None else 0.0)
 
+    @contextlib.contextmanager
+    def paused(self):
+        """Stop the clock for the block (an evaluation); it goes on from where it stood."""
+        if self.t0 is None:
+            yield
+            return
+        self.before, self.t0 = self.elapsed(), None
+        try:
+            yield
+        finally:
+            self.t0 = time.perf_counter()
+
     def progress(self) -> float:
         return min(1.0, self.elapsed() / self.budget_s) if self.budget_s else 0.0
 
@@ -66,15 +83,15 @@ class TrainingBar:
     """tqdm in seconds for a --minutes budget, in steps for --steps (ETA from tqdm's rate);
     silent on every process but the main one."""
 
-    def __init__(self, *, minutes: float | None, steps: int | None, step: int, enabled: bool):
-        self.by_time, self.start = minutes is not None, time.perf_counter()
+    def __init__(self, *, minutes: float | None, steps: int | None, step: int, enabled: bool, clock=None):
+        self.by_time, self.clock = minutes is not None, clock
         total, initial, unit = (int(minutes * 60), 0, "s") if self.by_time else (steps, step, "step")
         self.tqdm = tqdm(total=total, initial=initial, unit=unit, disable=None if enabled else True,
                          dynamic_ncols=True, file=sys.stderr, desc="training")
 
     def advance(self, step: int) -> None:
         if self.by_time:
-            self.tqdm.update(min(int(time.perf_counter() - self.start), self.tqdm.total) - self.tqdm.n)
+            self.tqdm.update(min(int(self.clock.elapsed()), self.tqdm.total) - self.tqdm.n)
         else:
             self.tqdm.update(1)
 
