@@ -7,8 +7,9 @@ minimt is trained by its own command line (a subprocess, exactly what a user run
 (with its validation at each quarter of the budget: the clock stops while it evaluates, so both
 models get M minutes of training; the baseline loop below does not evaluate.) The
 baseline is trained by `train_baseline` here with the same recipe: the same 8k tokenizer,
-`bucket_batches` of 4,096 tokens (epoch-shuffled, seed + epoch), AdamW lr 1e-3 (betas 0.9/0.98,
-wd 0.01), 200 warmup steps, then minimt train's budget schedule (hold, then decay to 0 over the last
+`bucket_batches` of 4,096 tokens (epoch-shuffled, seed + epoch), the size, dropout, peak learning
+rate and warmup of minimt train's --data recipe (minimt/recipe/defaults.py DATA), AdamW (betas
+0.9/0.98, wd 0.01), then minimt train's budget schedule (hold, then decay to 0 over the last
 20% of the minutes, by the clock), bf16 autocast, label smoothing 0.1, clip 1.0.
 Both are then scored the same way: greedy decoding of test.tsv's English sentences in fp32,
 sacreBLEU BLEU/chrF through minimt.evaluate (several French lines of one English sentence are
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import torch
 
-from common import DATA, ROOT, load_corpus, make_optimizer, to_batch, train_step
+from common import DATA, ROOT, load_corpus, to_batch, train_step
 
 
 def _scores(hyp_of: dict, test_pairs) -> dict:
@@ -78,15 +79,20 @@ def train_baseline(minutes: float, threads: int, *, seed: int = 0, log=print):
     from minimt.model import ModelConfig
     from minimt.schedule import make_scheduler
     from baseline import TorchTransformer
+    from minimt.recipe.defaults import DATA  # minimt train --data's recipe: the same for both models
+    from minimt.schedule import make_optimizer as minimt_optimizer
     torch.set_num_threads(threads)
     corpus = load_corpus("train")
     torch.manual_seed(seed)
-    model = TorchTransformer(ModelConfig(vocab_size=corpus.tokenizer.vocab_size))
-    opt = make_optimizer(model)
+    model = TorchTransformer(ModelConfig(vocab_size=corpus.tokenizer.vocab_size, d_model=DATA["d_model"],
+                                         n_heads=DATA["heads"], n_encoder_layers=DATA["layers"],
+                                         n_decoder_layers=DATA["layers"], d_ff=DATA["d_ff"],
+                                         dropout=DATA.get("dropout", ModelConfig.dropout)))
+    opt = minimt_optimizer(model, lr=DATA["lr"])  # AdamW (0.9, 0.98), wd 0.01 on matrices
     step, epoch, tokens, busy = 0, 0, 0, 0.0
     start = time.perf_counter()
     # minimt train's budget schedule: warmup, hold, then decay to 0 over the last 20% of the clock
-    sched = make_scheduler(opt, warmup=200, decay_fraction=0.2,
+    sched = make_scheduler(opt, warmup=DATA["warmup"], decay_fraction=0.2,
                            progress=lambda: min(1.0, (time.perf_counter() - start) / (minutes * 60)))
     while True:
         for b in bucket_batches(corpus.lengths, 4096, shuffle=True, seed=seed + epoch):

@@ -53,8 +53,9 @@ for name, over in args["sizes"].items():
         sys.path.insert(0, args["bench"]); from baseline import TorchTransformer
         m, kernel = TorchTransformer(c), "torch"
     else:
-        kernel, _ = choose_attention(cpu, False, heads=c.n_heads, head_dim=c.d_model // c.n_heads)
-        m = enable_fast_kernels(Transformer(c), attention=kernel)
+        m = Transformer(c)
+        kernel, _ = choose_attention(m, batches[:2], device=cpu, bf16=False, autocast=fp32)
+        m = enable_fast_kernels(m, attention=kernel)
     o = make_optimizer(m, lr=1e-3); s = make_scheduler(o, warmup=10)
     runs[name] = {"model": m, "opt": o, "sch": s, "seconds": 0.0, "tokens": 0, "kernel": kernel,
                   "params": sum(p.numel() for p in m.parameters())}

@@ -111,29 +111,60 @@ def test_dropout_is_identity_in_eval_or_at_zero_and_seeded():
     assert not torch.equal(a, fast_dropout(x, 0.3, True))  # the next call draws new numbers
 
 
+def _tiny_model_and_batches():
+    from minimt.batch import make_batch
+    from minimt.model import ModelConfig, Transformer
+    torch.manual_seed(0)
+    model = Transformer(ModelConfig(vocab_size=30, d_model=16, n_heads=2, n_encoder_layers=1,
+                                    n_decoder_layers=1, d_ff=32))
+    batches = [make_batch([[5, 6, 7], [8, 9]], [[10, 11], [12, 13, 14, 15]], pad_id=0, bos_id=2, eos_id=3),
+               make_batch([[5] * 6], [[9] * 5], pad_id=0, bos_id=2, eos_id=3)]
+    return model, batches
+
+
+def _kernel_of(model):
+    from minimt.attention import MultiHeadAttention
+    return next(m for m in model.modules() if isinstance(m, MultiHeadAttention)).kernel
+
+
 def test_attention_kernel_is_measured_once_per_machine_and_cached(tmp_path, monkeypatch):
-    """`minimt train --attention auto` takes the kernel that measured faster here, and measures only once."""
+    """`minimt train --attention auto` takes the kernel whose training steps measured faster here, once."""
+    import contextlib
     from minimt.runtime import fast
     monkeypatch.setenv("MINIMT_CACHE", str(tmp_path))
+    model, batches = _tiny_model_and_batches()
     calls = []
 
-    def fake_time(kernel, *args):
-        calls.append(kernel)
-        return 0.002 if kernel is fast.attention else 0.005  # the written-out one "wins" here
-    monkeypatch.setattr(fast, "_time_kernel", fake_time)
-    cpu = torch.device("cpu")
-    first = fast.choose_attention(cpu, False, heads=2, head_dim=8)
-    again = fast.choose_attention(cpu, False, heads=2, head_dim=8)
-    assert first[0] == again[0] == "explicit" and len(calls) == 2  # two kernels timed, once
+    def fake_step(probe, batch, autocast):
+        calls.append(_kernel_of(probe))
+        return 0.002 if _kernel_of(probe) is fast.attention else 0.005  # the written-out one "wins" here
+    monkeypatch.setattr(fast, "_time_step", fake_step)
+    cpu, kw = torch.device("cpu"), dict(autocast=contextlib.nullcontext)
+    first = fast.choose_attention(model, batches, device=cpu, bf16=False, **kw)
+    again = fast.choose_attention(model, batches, device=cpu, bf16=False, **kw)
+    assert first[0] == again[0] == "explicit" and len(calls) == 2 * 2 * 3  # 2 batches x 2 kernels x 3, once
+    assert calls.count(fast.attention) == calls.count(fast.sdpa_attention)  # both timed alike
     assert "measured now" in first[1] and "measured earlier" in again[1]
-    monkeypatch.setattr(fast, "_time_kernel", lambda kernel, *a: 0.001 if kernel is fast.sdpa_attention else 0.009)
-    assert fast.choose_attention(cpu, True, heads=2, head_dim=8)[0] == "sdpa"  # another key: measured anew
+    assert _kernel_of(model) is fast.attention and all(type(m) is torch.nn.Dropout for m in model.modules()
+                                                       if isinstance(m, torch.nn.Dropout))  # the run's model untouched
+    monkeypatch.setattr(fast, "_time_step", lambda probe, *a: 0.001 if _kernel_of(probe) is fast.sdpa_attention else 0.009)
+    assert fast.choose_attention(model, batches, device=cpu, bf16=True, **kw)[0] == "sdpa"  # another key: measured anew
+    assert fast.choose_attention(model, batches[:1], device=cpu, bf16=False, **kw)[0] == "sdpa"  # other batch shapes too
     (tmp_path / fast.CHOICE_FILE).write_text("not json")
-    assert fast.choose_attention(cpu, False, heads=2, head_dim=8)[0] == "sdpa"  # a broken cache is re-measured
+    assert fast.choose_attention(model, batches, device=cpu, bf16=False, **kw)[0] == "sdpa"  # a broken cache is re-measured
 
 
-def test_attention_measurement_times_both_real_kernels():
+def test_attention_measurement_times_real_steps_and_leaves_the_run_alone():
+    import contextlib
     from minimt.runtime.fast import measure_attention
-    m = measure_attention(torch.device("cpu"), torch.float32, heads=2, head_dim=8, tokens=64, reps=1)
+    model, batches = _tiny_model_and_batches()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    torch.manual_seed(123)
+    expected_next = torch.rand(3)
+    torch.manual_seed(123)
+    m = measure_attention(model, batches, contextlib.nullcontext, reps=1)
     assert m["choice"] in ("explicit", "sdpa") and m["explicit_ms"] > 0 and m["sdpa_ms"] > 0
     assert m["choice"] == min(("explicit", "sdpa"), key=lambda n: m[f"{n}_ms"])
+    assert torch.equal(torch.rand(3), expected_next)  # the run's random stream is where it was
+    assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())  # weights untouched
+    assert all(p.grad is None for p in model.parameters())

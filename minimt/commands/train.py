@@ -14,7 +14,6 @@ from pathlib import Path
 
 from ..checkpoint import read_checkpoint_file
 from ..errors import MinimtError
-from ..model import ModelConfig
 from ..recipe.corpus import DATA_VOCAB, EMBEDDED_VOCAB, PHRASEBOOK_REPEAT
 from ..recipe.defaults import DATA, EMBEDDED, fill_defaults
 from ..recipe.run import run_training
@@ -31,7 +30,6 @@ DEFAULT_OUT = "runs/minimt"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The arguments of `minimt train` / `python -m minimt.train` (one list for both)."""
-    m = ModelConfig(vocab_size=8)  # only for its defaults
     e, d = EMBEDDED, DATA  # the recipes' defaults (filled in by check_args: None = not given)
     g = p.add_argument_group("data")
     g.add_argument("--data", metavar="TSV", help="training pairs (default: the embedded corpus)")
@@ -89,7 +87,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--heads", metavar="H", type=int, default=None, help=f"default {e['heads']}")
     g.add_argument("--d-ff", metavar="N", type=int, default=None,
                    help=f"default {e['d_ff']} embedded, {d['d_ff']} with --data")
-    g.add_argument("--dropout", metavar="P", type=float, default=m.dropout)
+    g.add_argument("--dropout", metavar="P", type=float, default=None,
+                   help=f"default {e['dropout']:g} embedded, {d['dropout']:g} with --data")
 
 
 def check_args(args: argparse.Namespace) -> None:
@@ -114,7 +113,8 @@ def check_args(args: argparse.Namespace) -> None:
                           f"one evaluation before the end; give at most {max(1, args.steps // 3)} "
                           "(three validations), or leave it out (one every quarter of the budget)")
     if args.eval_every is None:
-        args.eval_every = max(1, args.steps // 4) if args.steps else None  # --minutes: every quarter of the clock
+        # a quarter of the steps, rounded up: 1,167 steps → 292, 584, 876 and the final 1,167 (not 1,164 and 1,167)
+        args.eval_every = -(-args.steps // 4) if args.steps else None  # --minutes: every quarter of the clock
     if args.warmup < 0:
         raise MinimtError(f"--warmup {args.warmup}: must be 0 or more")
     if not args.clip > 0:

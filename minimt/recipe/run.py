@@ -81,13 +81,7 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
     tok = corpus.tokenizer
     seed_everything(args.seed)
     config, model = build_model(args, tok.vocab_size, resume_state)
-    if args.attention == "auto":  # the faster kernel on this machine, measured once (runtime/fast.py)
-        kernel, why = choose_attention(device, args.bf16, heads=config.n_heads,
-                                       head_dim=config.d_model // config.n_heads)
-    else:
-        kernel, why = args.attention, "--attention"
-    say(f"attention kernel: {kernel} ({why})")
-    model = enable_fast_kernels(model.to(device), attention=kernel)  # same maths, cheaper kernels
+    model = model.to(device)
     optimizer = make_optimizer(model, lr=args.lr, weight_decay=args.weight_decay)
     clock = Clock(args.minutes, (resume_state or {}).get("elapsed_s", 0.0))
     scheduler = make_scheduler(optimizer, warmup=args.warmup, decay_fraction=args.decay_fraction,
@@ -123,6 +117,19 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
     def epoch_batches(e):  # same order on every rank (same seed); each rank takes its share
         order = bucket_batches(corpus.train_lengths, args.max_tokens, shuffle=True, seed=args.seed + e)
         return Batches(dist.shard_batches(order, rank, world_size), lambda b: batch_of(b, corpus.train_ids))
+
+    if args.attention == "auto":  # the faster kernel for this model here, measured once (runtime/fast.py)
+        lengths = corpus.train_lengths  # (a property: computed once here)
+        by_length = sorted(bucket_batches(lengths, args.max_tokens, shuffle=True, seed=args.seed),
+                           key=lambda b: max(lengths[i][1] for i in b))
+        probes = [batch_of(by_length[len(by_length) * q // 3], corpus.train_ids) for q in (1, 2)]  # typical lengths
+        kernel, why = choose_attention(model, probes, device=device, bf16=args.bf16, autocast=autocast)
+    else:
+        kernel, why = args.attention, "--attention"
+    if dist.is_distributed() and args.attention == "auto":  # every process runs the same kernel: rank 0's
+        kernel = "explicit" if dist.any_rank(is_main and kernel == "explicit", device) else "sdpa"
+    say(f"attention kernel: {kernel} ({why})")
+    enable_fast_kernels(model, attention=kernel)  # same maths, cheaper kernels (modules swapped in place)
 
     valid_ids = corpus.valid_ids[:args.eval_sentences]
     valid_batches = [batch_of(b, valid_ids) for b in

@@ -8,7 +8,9 @@ weights (a checkpoint is the same either way):
 1. Dropout on CPU (`FastDropout`): ``F.dropout`` draws one random number per element; we draw
    one 64-bit number per eight elements and compare bytes with a threshold (see `fast_dropout`).
 2. Attention (`sdpa_attention`): PyTorch's fused ``F.scaled_dot_product_attention`` instead
-   of the two batched matmuls and the softmax of `attention()`, where it measures faster.
+   of the two batched matmuls and the softmax of `attention()`, where it measures faster —
+   timed on whole training steps of the model (`choose_attention`): on the CPUs tried so far the
+   written-out attention won in fp32 and by far in bf16 once whole steps were timed.
 
 tests/test_fast.py proves both equal to the plain versions: attention outputs and gradients
 to float tolerance, dropout with the same keep-probability and scaling within statistical
@@ -16,6 +18,7 @@ bounds.
 """
 from __future__ import annotations
 
+import copy
 import json
 import time
 
@@ -24,6 +27,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..attention import MultiHeadAttention, attention
+from ..loss import summed_loss
 from ..files import atomic_write_text, cache_dir
 
 ATTENTION_CHOICES = ("auto", "sdpa", "explicit")
@@ -82,7 +86,8 @@ def sdpa_attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None,
 
 def auto_attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None,
                    dropout_p: float = 0.0) -> tuple[Tensor, Tensor | None]:
-    """The faster of the two per call, by a rule measured here (torch 2.13, 2 CPU cores,
+    """The faster of the two per call, by a rule — used by bench/ only; `minimt train` measures
+    (`choose_attention`), because this rule was timed on the kernel alone (torch 2.13, 2 CPU cores,
     B*T ~ 2k tokens, fwd+bwd): in float32 the fused kernel was ~2x faster than `attention()`
     on an AVX-512 CPU, but in bfloat16 on CPU it is 6-20x SLOWER, while `attention()`'s two
     batched matmuls run on the bf16 units. (On an AVX2-only CPU the written-out version was
@@ -96,57 +101,75 @@ _KERNELS = {"auto": auto_attention, "sdpa": sdpa_attention, "explicit": attentio
 CHOICE_FILE = "attention_kernels.json"
 
 
-def _time_kernel(kernel, q, k, v, mask, reps: int) -> float:
-    """Median seconds of forward + backward of one attention kernel."""
-    times = []
-    for _ in range(reps + 1):  # the first call warms up (oneDNN builds its kernel)
-        qq, kk, vv = (t.detach().requires_grad_() for t in (q, k, v))
-        t0 = time.perf_counter()
-        out, _ = kernel(qq, kk, vv, mask)
-        out.float().sum().backward()
-        times.append(time.perf_counter() - t0)
-    return sorted(times[1:])[reps // 2]
+def _time_step(model: nn.Module, batch, autocast) -> float:
+    """Seconds of one training step's forward and backward of ``model`` on ``batch`` (no update)."""
+    t0 = time.perf_counter()
+    with autocast():
+        logits = model(batch.input_ids, batch.attention_mask,
+                       batch.decoder_input_ids, batch.decoder_attention_mask)  # (B,T,V)
+    loss_sum, n = summed_loss(logits, batch.labels)
+    (loss_sum / max(n, 1)).backward()
+    model.zero_grad(set_to_none=True)
+    return time.perf_counter() - t0
 
 
-def measure_attention(device: torch.device, dtype: torch.dtype, *, heads: int, head_dim: int,
-                      tokens: int = 2048, length: int = 16, reps: int = 5) -> dict:
-    """Time `attention()` and the fused SDPA kernel on this machine, on a training-like shape:
-    (B, H, T, hd) with B*T ~ ``tokens`` and a padding mask. A second or so, once per machine."""
-    g = torch.Generator().manual_seed(0)
-    B = max(1, tokens // length)
-    q, k, v = (torch.randn(B, heads, length, head_dim, generator=g).to(device, dtype) for _ in range(3))
-    lengths = torch.randint(length // 2, length + 1, (B,), generator=g)
-    mask = (torch.arange(length)[None, :] < lengths[:, None])[:, None, None, :].to(device)  # (B,1,1,S)
-    seconds = {name: _time_kernel(_KERNELS[name], q, k, v, mask, reps) for name in ("explicit", "sdpa")}
-    return {"choice": min(seconds, key=seconds.get), **{f"{n}_ms": round(1e3 * t, 3) for n, t in seconds.items()}}
+def measure_attention(model: nn.Module, batches: list, autocast, *, reps: int = 2) -> dict:
+    """Time whole training steps (forward + backward) of ``model`` with each attention kernel on
+    these real batches, taking turns after one warm-up each, and return the faster.
+
+    Whole steps on real batches, not the kernel alone on a made-up shape: the decoder's causal
+    mask and the cross-attention decide which is faster. (Timing the kernel alone on (128, H, 16,
+    hd) with a padding mask picked SDPA in fp32 here, 3.0 vs 8.1 ms, while whole training steps
+    ran 1.4x faster with the written-out attention.) On a copy of the model, with the random
+    numbers put back afterwards: the run's weights and its random stream are not touched."""
+    probe = copy.deepcopy(model).train()
+    seconds = {"explicit": 0.0, "sdpa": 0.0}
+    with torch.random.fork_rng(devices=[]):  # the copy's dropout draws must not shift the run's stream
+        for batch in batches:
+            for rep in range(reps + 1):  # rep 0 warms up (allocator, oneDNN kernels, page faults)
+                for name in (seconds if rep % 2 else reversed(list(seconds))):  # alternate who goes first
+                    enable_fast_kernels(probe, attention=name)
+                    t = _time_step(probe, batch, autocast)
+                    if rep:
+                        seconds[name] += t
+    per_step = {name: 1e3 * t / (reps * len(batches)) for name, t in seconds.items()}
+    return {"choice": min(per_step, key=per_step.get), **{f"{n}_ms": round(ms, 1) for n, ms in per_step.items()}}
 
 
-def choose_attention(device: torch.device, bf16: bool, *, heads: int, head_dim: int) -> tuple[str, str]:
-    """("sdpa" | "explicit", why): the faster attention kernel for training on this machine.
+def choose_attention(model: nn.Module, batches: list, *, device: torch.device, bf16: bool,
+                     autocast) -> tuple[str, str]:
+    """("sdpa" | "explicit", why): the faster attention kernel for training this model on this machine.
 
-    Which one wins depends on the CPU: fp32 SDPA was ~2x faster on an AVX-512 CPU, 10% SLOWER on a
-    Zen 3 AVX2 CPU (issue 12), and bf16 SDPA on CPU is 6-20x slower. So on the CPU we measure, once:
-    the answer is cached per CPU kernels, threads, torch version, precision and head shape in
-    $MINIMT_CACHE/attention_kernels.json (delete it to measure again). On CUDA the fused kernel wins.
+    Which one wins depends on the CPU, the precision and the shapes: bf16 SDPA on CPU is many
+    times slower; in fp32 SDPA won on one AVX-512 CPU and lost on a Zen 3 (issue 12) — and lost
+    here too once whole steps were timed. So on the CPU we measure (`measure_attention`), once:
+    the answer is cached per CPU kernels, threads, torch version, precision, model shape and batch
+    shapes in $MINIMT_CACHE/attention_kernels.json (delete it to measure again). On CUDA the fused
+    kernel wins.
     """
     if device.type != "cpu":
         return "sdpa", f"fused kernel on {device.type}"
     dtype = torch.bfloat16 if bf16 else torch.float32
     capability = getattr(torch.backends.cpu, "get_cpu_capability", lambda: "cpu")()
-    key = f"{capability}|threads {torch.get_num_threads()}|torch {torch.__version__}|{dtype}|h{heads}x{head_dim}"
+    c = getattr(model, "config", None)
+    shape = (f"d{c.d_model}h{c.n_heads}L{c.n_encoder_layers}+{c.n_decoder_layers}ff{c.d_ff}V{c.vocab_size}"
+             if c is not None else type(model).__name__)
+    sizes = ",".join(f"{tuple(b.input_ids.shape)}>{tuple(b.decoder_input_ids.shape)}" for b in batches)
+    key = f"{capability}|threads {torch.get_num_threads()}|torch {torch.__version__}|{dtype}|{shape}|{sizes}"
     path = cache_dir() / CHOICE_FILE
     try:
         known = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
     if key not in known or known[key].get("choice") not in ("sdpa", "explicit"):
-        known[key] = measure_attention(device, dtype, heads=heads, head_dim=head_dim)
+        known[key] = measure_attention(model, batches, autocast)
         atomic_write_text(path, json.dumps(known, indent=1, sort_keys=True) + "\n")
         how = "measured now"
     else:
         how = "measured earlier"
     m = known[key]
-    return m["choice"], f"{how}: explicit {m['explicit_ms']} ms vs sdpa {m['sdpa_ms']} ms fwd+bwd ({path})"
+    return m["choice"], (f"{how}: a training step's forward+backward took {m['explicit_ms']} ms with the "
+                         f"written-out attention, {m['sdpa_ms']} ms with sdpa ({path})")
 
 
 def enable_fast_kernels(model: nn.Module, *, attention: str = "auto", dropout: bool = True) -> nn.Module:
