@@ -424,6 +424,14 @@ def test_default_recipe_depends_on_the_corpus_and_yields_to_flags(tmp_path):
     args = train_args(["--minutes", "3"])
     check_args(args)
     assert args.steps is None and args.d_model == EMBEDDED["d_model"]  # one budget: the clock
+    # dropout: on for the small embedded corpus (many epochs), off for --data (two epochs of Tatoeba in a
+    # default run, far from overfitting); a --dropout given on the command line wins either way
+    assert (train_args([]).dropout, EMBEDDED["dropout"], DATA["dropout"]) == (None, 0.1, 0.0)
+    for argv, expected in (([], EMBEDDED["dropout"]), (["--data", "t.tsv"], DATA["dropout"]),
+                           (["--data", "t.tsv", "--dropout", "0.2"], 0.2)):
+        args = train_args(argv)
+        check_args(args)
+        assert args.dropout == expected, argv
 
 
 def test_a_bad_corpus_line_leaves_no_empty_run_folder(tmp_path, capsys, monkeypatch):
