@@ -226,6 +226,21 @@ def test_training_curves(tmp_path, figures):
     assert list(score_ax.lines[0].get_ydata()) == [3.0, 6.0]
 
 
+def test_training_curves_star_the_weights_averaged_over_the_decay(tmp_path, figures):
+    lines = [{"step": s, "train_loss": 5 - s / 10, "lr": 1e-3} for s in range(1, 21)]
+    lines[19].update(valid_loss=3.5, bleu=6.0, chrf=25.0)
+    lines.append({"step": 20, "averaged_steps": [17, 20], "avg_valid_loss": 3.4, "avg_valid_nll": 2.0,
+                  "avg_bleu": 6.5, "avg_chrf": 26.0})
+    (tmp_path / "metrics.jsonl").write_text("\n".join(json.dumps(r) for r in lines) + "\n")
+    plots.plot_training_curves(tmp_path, path=tmp_path / "curves.png")
+    loss_ax, score_ax, _ = figures[0].axes
+    stars = {ax: [l for l in ax.lines if l.get_marker() == "*"] for ax in (loss_ax, score_ax)}
+    assert [list(l.get_ydata()) for l in stars[loss_ax]] == [[3.4]]
+    assert sorted(list(l.get_ydata()) for l in stars[score_ax]) == [[6.5], [26.0]]
+    assert all(list(l.get_xdata()) == [20] for ax in stars for l in stars[ax])
+    assert "valid loss, weights averaged over the decay" in [t.get_text() for t in loss_ax.get_legend().get_texts()]
+
+
 def test_training_curves_bad_file(tmp_path):
     (tmp_path / "metrics.jsonl").write_text('{"step": 1}\n{oops\n')
     with pytest.raises(MinimtError, match=r"metrics.jsonl:2"):

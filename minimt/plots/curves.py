@@ -59,7 +59,7 @@ def plot_training_curves(metrics_path, *, path) -> Path:
             x, y = series(f"avg_{key}")
             if x:
                 ax_score.plot(x, y, linestyle="none", marker="*", markersize=16, color=color,
-                              label=f"averaged weights' {key.upper() if key == 'bleu' else 'chrF'}")
+                              label="valid BLEU, averaged weights" if key == "bleu" else "valid chrF, averaged weights")
         ax_score.set(title="Free decoding on valid (greedy)", xlabel="step", ylabel="score (0-100)")
         x, y = series("lr")
         ax_lr.plot(x, y, color="#ff7f0e")

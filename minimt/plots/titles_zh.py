@@ -80,6 +80,8 @@ TITLES = {
     "Learning rate (warmup, then decay)": "学习率（先预热，再衰减）",
     "lr": "学习率",
     "train loss": "训练损失", "valid loss": "验证损失", "valid BLEU": "验证集 BLEU", "valid chrF": "验证集 chrF",
+    "valid loss, weights averaged over the decay": "验证损失（衰减阶段的平均权重）",
+    "valid BLEU, averaged weights": "验证集 BLEU（平均权重）", "valid chrF, averaged weights": "验证集 chrF（平均权重）",
     "Training curves ({file}, {n} records)": "训练曲线（{file}，{n} 条记录）",
     # --- scores.py
     "Scores per sentence": "每个句子的得分",
