@@ -153,6 +153,14 @@ def test_a_run_averages_exactly_its_decay_steps_and_resume_averages_the_same(cor
         assert "averaged_steps" not in best
 
 
+def test_resuming_into_a_larger_budget_averages_only_the_new_decay(corpus, tmp_path):
+    common = ["--data", str(corpus), "--eval-every", "5", "--decay-fraction", "0.2", *TINY_MODEL]
+    run_train([*common, "--steps", "20", "--out", str(tmp_path)])  # decays (and averages) steps 18-20
+    run_train([*common, "--steps", "40", "--out", str(tmp_path), "--resume"])  # decays 34-40
+    averaged = [r["averaged_steps"] for r in read_metrics(tmp_path) if "averaged_steps" in r]
+    assert averaged == [[18, 20], [34, 40]]  # the second run's mean holds none of the first decay
+
+
 def test_budget_schedule_holds_then_ends_at_zero():
     from minimt.schedule import budget_factor
     f = [budget_factor(s, 10, s / 100, 0.2) for s in range(100)]

@@ -20,8 +20,10 @@ class DecayAverage:
 
     def __init__(self, model: torch.nn.Module):
         self.names = [name for name, p in model.named_parameters() if p.requires_grad]
-        self.sums: list[torch.Tensor] | None = None
-        self.count, self.first_step = 0, None
+        self.reset()
+
+    def reset(self) -> None:
+        self.sums, self.count, self.first_step = None, 0, None
 
     @torch.no_grad()
     def add(self, model: torch.nn.Module, step: int) -> None:

@@ -230,6 +230,9 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
         progress = (step - 1) / args.steps if args.steps else clock.progress()
         return progress > 1.0 - args.decay_fraction
 
+    if average.count and not in_decay(average.first_step):
+        average.reset()  # resumed into a larger budget: the old decay is no longer the decay
+
     def after_step(step: int, loss: float) -> None:
         if is_main and in_decay(step):  # (only rank 0 evaluates and saves)
             average.add(model, step)

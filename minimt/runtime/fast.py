@@ -9,8 +9,8 @@ weights (a checkpoint is the same either way):
    one 64-bit number per eight elements and compare bytes with a threshold (see `fast_dropout`).
 2. Attention (`sdpa_attention`): PyTorch's fused ``F.scaled_dot_product_attention`` instead
    of the two batched matmuls and the softmax of `attention()`, where it measures faster —
-   timed on whole training steps of the model (`choose_attention`): on the CPUs tried so far the
-   written-out attention won in fp32 and by far in bf16 once whole steps were timed.
+   timed on whole training steps of the model (`choose_attention`): on this project's Zen 4 the
+   written-out attention won narrowly in fp32 (the floor simulation) and by far in bf16.
 
 tests/test_fast.py proves both equal to the plain versions: attention outputs and gradients
 to float tolerance, dropout with the same keep-probability and scaling within statistical

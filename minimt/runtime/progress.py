@@ -83,7 +83,7 @@ class TrainingBar:
     """tqdm in seconds for a --minutes budget, in steps for --steps (ETA from tqdm's rate);
     silent on every process but the main one."""
 
-    def __init__(self, *, minutes: float | None, steps: int | None, step: int, enabled: bool, clock=None):
+    def __init__(self, *, minutes: float | None, steps: int | None, step: int, enabled: bool, clock: Clock):
         self.by_time, self.clock = minutes is not None, clock
         total, initial, unit = (int(minutes * 60), 0, "s") if self.by_time else (steps, step, "step")
         self.tqdm = tqdm(total=total, initial=initial, unit=unit, disable=None if enabled else True,
