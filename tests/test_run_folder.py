@@ -267,3 +267,23 @@ def test_ctrl_c_then_resume_gives_the_losses_of_an_uninterrupted_run(tmp_path):
     assert run.returncode == 0
     want = (whole / "losses.txt").read_text().splitlines()
     assert len(want) == 12 and (split / "losses.txt").read_text().splitlines() == want  # bit for bit
+
+
+def test_a_run_that_writes_its_pid_late_is_still_named(tmp_path):
+    # The race CI once lost: the winner holds the flock but has not yet replaced a dead run's pid.
+    import threading
+    from minimt.runtime.run_folder import _holder_pid
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    path = tmp_path / "lock"
+    path.write_text(f"{dead.pid}\n")
+    fd = os.open(path, os.O_RDWR)
+    try:
+        late = threading.Timer(0.1, lambda: os.pwrite(fd, f"{os.getpid()}\n".ljust(8).encode(), 0))
+        late.start()
+        assert _holder_pid(fd) == os.getpid()
+        late.join()
+        os.ftruncate(fd, 0)
+        assert _holder_pid(fd, patience=0.05) is None  # nobody named rather than a wrong pid
+    finally:
+        os.close(fd)

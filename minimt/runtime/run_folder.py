@@ -33,6 +33,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from ..errors import MinimtError
@@ -144,7 +145,7 @@ class RunLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = _read_pid(fd)
+            holder = _holder_pid(fd)
             os.close(fd)
             who = f"pid {holder}" if holder else "another process"
             raise MinimtError(f"--out {self.path.parent}: another run ({who}) is training into this folder; "
@@ -164,6 +165,17 @@ class RunLock:
             os.ftruncate(self.fd, 0)
             os.close(self.fd)  # closing releases the flock
             self.fd = None
+
+
+def _holder_pid(fd: int, patience: float = 0.5) -> int | None:
+    # A run that has just taken the lock writes its pid a moment later (and the file may still
+    # hold a dead run's pid until then): wait a little for a live pid rather than name the wrong one.
+    deadline = time.monotonic() + patience
+    while True:
+        pid = _read_pid(fd)
+        if (pid and _pid_alive(pid)) or time.monotonic() > deadline:
+            return pid if pid and _pid_alive(pid) else None
+        time.sleep(0.01)
 
 
 def _read_pid(fd: int) -> int | None:
