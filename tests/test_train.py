@@ -243,6 +243,26 @@ def test_ctrl_c_exit_status_is_130(corpus, tmp_path):
     assert torch.load(tmp_path / "r" / "latest.pt", weights_only=True)["step"] >= 1
 
 
+def test_ctrl_c_while_preparing_stops_at_once_and_leaves_nothing(corpus, tmp_path, monkeypatch, capsys):
+    # Before the first step there is no work to keep: the first Ctrl-C must not wait for a step
+    # (it used to: the corpus, the tokenizer, the kernel timing and one step, then a checkpoint).
+    import os
+    import signal
+    import minimt.recipe.run as run_module
+    prepare = run_module.prepare_corpus
+
+    def prepare_then_ctrl_c(*a, **k):
+        corpus_ = prepare(*a, **k)
+        os.kill(os.getpid(), signal.SIGINT)  # as the terminal sends it, while the run still prepares
+        return corpus_
+    monkeypatch.setattr(run_module, "prepare_corpus", prepare_then_ctrl_c)
+    code = cli_main(["train", "--data", str(corpus), "--steps", "50", "--out", str(tmp_path / "r"), *TINY_MODEL])
+    err = capsys.readouterr().err
+    assert code == 130 and "SIGINT before the first training step" in err and "Traceback" not in err
+    assert not (tmp_path / "r").exists()  # no empty run folder, no latest.pt of an untrained model
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers given back
+
+
 def test_resume_with_nothing_left_says_so(corpus, tmp_path, capsys):
     common = ["train", "--data", str(corpus), "--out", str(tmp_path / "done"), *TINY_MODEL]
     assert cli_main([*common, "--steps", "4"]) == 0

@@ -194,10 +194,11 @@ def run(args: argparse.Namespace, *, on_step=None) -> dict:
         print(f"run folder: {out}", file=sys.stderr)
     created = not out.exists() or not any(out.iterdir())  # (next_free_default may have made it, empty)
     try:
-        with (RunLock(out) if rank0 else contextlib.nullcontext()), StopRequest() as stop:
+        with (RunLock(out) if rank0 else contextlib.nullcontext()), StopRequest(armed=False) as stop:
             return run_training(args, resume_state, on_step=on_step, plain_args=plain_args(args), stop=stop)
-    except MinimtError:
-        # Bad input found after the folder was made (a bad corpus line): leave no empty run folder behind.
+    except (MinimtError, KeyboardInterrupt):
+        # Bad input found after the folder was made (a bad corpus line), or Ctrl-C before the first
+        # step: leave no empty run folder behind.
         if rank0 and created and out.is_dir() and not any(p.name != LOCK_NAME for p in out.iterdir()):
             shutil.rmtree(out, ignore_errors=True)
         raise

@@ -239,6 +239,8 @@ def run_training(args: argparse.Namespace, resume_state: dict | None = None, *, 
         if on_step is not None:
             on_step(step, loss)
 
+    if hasattr(stop, "arm"):
+        stop.arm()  # from the first step on, Ctrl-C finishes the step and keeps the work
     bar = TrainingBar(minutes=args.minutes, steps=args.steps, step=place.step, enabled=is_main, clock=clock)
     meter = train(dist.wrap_ddp(model, device), optimizer, scheduler, epoch_batches, place,
                   label_smoothing=args.label_smoothing, clip=args.clip, autocast=autocast,

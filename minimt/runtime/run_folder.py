@@ -190,6 +190,10 @@ class StopRequest:
     (``bool(stop)`` becomes True, ``stop.signal`` says which); the loop checks it after each step,
     saves and exits. The second one raises KeyboardInterrupt at once.
 
+    ``StopRequest(armed=False)`` stops at once (KeyboardInterrupt) until ``arm()`` is called: while
+    a run only prepares (reads the corpus, trains its tokenizer) there is no work to keep, and a
+    Ctrl-C that waited for the first step would keep the user waiting for nothing.
+
     Outside the main thread Python cannot install signal handlers: then this does nothing and
     Ctrl-C behaves as usual. The previous handlers come back on exit.
 
@@ -197,16 +201,27 @@ class StopRequest:
     first (all_reduce the flag with MAX after each step) or the ranks that go on wait forever in
     their next collective for the ones that stopped."""
 
-    def __init__(self, signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM), quiet: bool = False):
+    def __init__(self, signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM), quiet: bool = False,
+                 armed: bool = True):
         self.signals = signals
         self.quiet = quiet
+        self.armed = armed
         self.signal: int | None = None
         self._previous: dict[int, object] = {}
 
     def __bool__(self) -> bool:
         return self.signal is not None
 
+    def arm(self) -> None:
+        """From now on the first signal only asks the loop to stop after its step (work to keep)."""
+        self.armed = True
+
     def _handle(self, signum, frame) -> None:
+        if not self.armed:  # nothing trained yet: nothing to save, stop now
+            if not self.quiet:
+                print(f"\n{signal.Signals(signum).name} before the first training step: stopped, nothing to save",
+                      file=sys.stderr, flush=True)
+            raise KeyboardInterrupt
         if self.signal is not None:
             raise KeyboardInterrupt  # second time: the user means now
         self.signal = signum
