@@ -164,7 +164,8 @@ def test_attention_measurement_times_real_steps_and_leaves_the_run_alone():
     torch.manual_seed(123)
     m = measure_attention(model, batches, contextlib.nullcontext, reps=1)
     assert m["choice"] in ("explicit", "sdpa") and m["explicit_ms"] > 0 and m["sdpa_ms"] > 0
-    assert m["choice"] == min(("explicit", "sdpa"), key=lambda n: m[f"{n}_ms"])
+    other = "sdpa" if m["choice"] == "explicit" else "explicit"
+    assert m[f"{m['choice']}_ms"] <= m[f"{other}_ms"]  # the faster one is chosen (a tie after rounding may go either way)
     assert torch.equal(torch.rand(3), expected_next)  # the run's random stream is where it was
     assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())  # weights untouched
     assert all(p.grad is None for p in model.parameters())
