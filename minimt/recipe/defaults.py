@@ -8,12 +8,16 @@ Two recipes, one per kind of corpus, chosen by measurement (docs/benchmarks.md, 
   machine. A 128-wide model with three layers each side learns this corpus (31,660 short generated
   pairs and a phrasebook) as well per step as the 256-wide one, at ~2.7x its training speed and
   ~5x its decoding speed on the floor: the big model's extra capacity goes unused here.
-* **Your own data** (--data, e.g. Tatoeba): the 256-wide default `ModelConfig` of lesson 05, which
-  real, varied sentences do use, and the larger tokenizer (recipe/corpus.py). Peak rate 2e-3 and
-  no dropout: on Tatoeba's 163k pairs a 10-minute or 2,000-step run sees each pair about twice
-  and is far from overfitting, and each change alone bought 1–2 BLEU at 1,167 steps, both together
-  +3.5 in 10 minutes (docs/benchmarks.md, sixth session). On a small corpus of your own, many
-  epochs long, give `--dropout 0.1` back.
+* **Your own data** (--data, e.g. Tatoeba): a 192-wide model with three layers each side (FFN 768)
+  and the larger tokenizer (recipe/corpus.py). Peak rate 2e-3 and no dropout: on Tatoeba's 163k
+  pairs a 10-minute or 2,000-step run sees each pair about twice and is far from overfitting, and
+  each change alone bought 1–2 BLEU at 1,167 steps, both together +3.5 in 10 minutes
+  (docs/benchmarks.md, sixth session). The width is chosen for quality per minute (eleventh
+  session): at 8,000 output pieces the 192-wide model trains ~1.35x as fast as lesson 05's 256-wide
+  `ModelConfig`, and in the same 10 minutes its extra steps are worth more than the width (test BLEU
+  44.7 against 39.4 in one session); at twice the steps the 256-wide one would win, so on a fast machine with a
+  long budget give `--d-model 256 --d-ff 1024` back. On a small corpus of your own, many epochs
+  long, give `--dropout 0.1` back.
 
 Every value can be overridden by its flag; `minimt train --help` shows both recipes' values.
 """
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 EMBEDDED = {"steps": 1200, "d_model": 128, "layers": 3, "heads": 4, "d_ff": 512, "lr": 2e-3, "warmup": 100,
             "dropout": 0.1}
-DATA = {"steps": 2000, "d_model": 256, "layers": 3, "heads": 4, "d_ff": 1024, "lr": 2e-3, "warmup": 200,
+DATA = {"steps": 2000, "d_model": 192, "layers": 3, "heads": 4, "d_ff": 768, "lr": 2e-3, "warmup": 200,
         "dropout": 0.0}
 
 
