@@ -36,8 +36,8 @@ EMBEDDED_SIZES = {  # vocabulary 4000: the shipped tokenizer
     "d128 L3 ff512 compiled": {"config": {"d_model": 128, "d_ff": 512}, "compile": True},  # dynamic=True
 }
 DATA_SIZES = {  # vocabulary 8000: the --data tokenizer; dropout 0 as the --data recipe
-    "d256 L3 ff1024 (the --data default)": {"config": {"dropout": 0.0}},
-    "d192 L3 ff768": {"config": {"d_model": 192, "d_ff": 768, "dropout": 0.0}},
+    "d256 L3 ff1024 (old --data default)": {"config": {"dropout": 0.0}},
+    "d192 L3 ff768 (the --data default)": {"config": {"d_model": 192, "d_ff": 768, "dropout": 0.0}},
     "d128 L3 ff512": {"config": {"d_model": 128, "d_ff": 512, "dropout": 0.0}},
     "d256 L2 ff1024": {"config": {"n_encoder_layers": 2, "n_decoder_layers": 2, "dropout": 0.0}},
     "d256 enc4 dec2": {"config": {"n_encoder_layers": 4, "n_decoder_layers": 2, "dropout": 0.0}},
