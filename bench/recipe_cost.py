@@ -1,4 +1,4 @@
-"""What a recipe costs: training tokens/s and decoding sentences/s per model size.
+"""What a recipe costs: training tokens/s and greedy decoding tokens/s per model size.
 
     python bench/recipe_cost.py                      # the embedded sizes swept for issue 12, on the floor
     python bench/recipe_cost.py --threads 1          # on a shared machine: ratios stay meaningful
@@ -14,8 +14,9 @@ Tatoeba's train.tsv ($MINIMT_TATOEBA) with its 8k tokenizer (bench/common.py) an
 considered for the --data recipe. With --bf16: this machine's own kernels (no floor environment)
 under bf16 autocast, as `minimt train` runs where bf16 is native. The sizes take turns batch by
 batch, so a burst of load from another process hits all of them alike; the ratio to the first
-size (the reference) is the number to trust on a noisy machine. Then each greedily translates the
-same 64 validation sentences.
+size (the reference) is the number to trust on a noisy machine. Then each decodes the same 64
+validation sentences greedily for exactly 24 tokens each (EOS cannot stop a row): an untrained
+model's outputs have random lengths, so "sentences/s" would time chance, not the model.
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ from minimt.runtime.fast import choose_attention, enable_fast_kernels
 from minimt.schedule import make_optimizer, make_scheduler
 from minimt.tokenizer import Tokenizer
 from minimt.train import train_step
-from minimt.translate import translate
+from minimt.decode import greedy_decode
 if args["data"]:  # Tatoeba, its 8k tokenizer, minimt train's batch order (bench/common.py)
     sys.path.insert(0, args["bench"]); import common
     corpus = common.load_corpus("train"); tok = corpus.tokenizer
@@ -101,15 +102,22 @@ for k, b in enumerate(batches):
             r["tokens"] += int((b.labels != -100).sum())
         else:
             r["warmup_s"] += time.perf_counter() - t0
+rows = [tok.encode(s) + [tok.eos_id] for s in sentences]  # one batch of the 64 sources, padded
+src = torch.full((len(rows), max(map(len, rows))), tok.pad_id, dtype=torch.long)
+src_mask = torch.zeros_like(src)  # attention_mask: 1 = real token, 0 = pad
+for i, row in enumerate(rows):
+    src[i, :len(row)], src_mask[i, :len(row)] = torch.tensor(row), 1
+DECODE_TOKENS = 24  # per sentence; eos_id=-1 is never produced, so every row runs all 24 steps
 out = {"capability": torch.backends.cpu.get_cpu_capability()}
 for name, r in runs.items():
     r["model"].eval(); t0 = time.perf_counter()
     if r["kernel"] != "torch":  # the baseline has no minimt decoder: training speed only
         with precision():  # as minimt train's reports translate
-            translate(r["model"], tok, sentences, max_len=40)
+            made = greedy_decode(r["model"], src, src_mask, bos_id=tok.bos_id, eos_id=-1, max_len=DECODE_TOKENS)
+        assert all(len(m) == DECODE_TOKENS for m in made)
     out[name] = {"train_tokens_per_s": round(r["tokens"] / r["seconds"]), "kernel": r["kernel"],
                  "params_m": round(r["params"] / 1e6, 2), "warmup_s": round(r["warmup_s"], 1),
-                 "decode_sentences_per_s": round(len(sentences) / (time.perf_counter() - t0), 1)}
+                 "decode_tokens_per_s": round(len(rows) * DECODE_TOKENS / (time.perf_counter() - t0))}
 print(json.dumps(out))
 '''
 
@@ -147,12 +155,12 @@ def main() -> int:
           f"{'Tatoeba' if a.data else 'embedded'} batches, {a.batches} timed batches each, taking turns")
     ref = out[next(iter(sizes))]
     print(f"{'size':36} {'params':>7} {'attention':>16} {'warm-up s':>9} {'train tok/s':>12} {'x ref':>6} "
-          f"{'decode sent/s':>14} {'x ref':>6}")
+          f"{'decode tok/s':>14} {'x ref':>6}")
     for name in sizes:
         r = out[name]
         print(f"{name:36} {r['params_m']:6.2f}M {r['kernel']:>16} {r['warmup_s']:9} {r['train_tokens_per_s']:12,} "
               f"{r['train_tokens_per_s'] / ref['train_tokens_per_s']:6.2f} "
-              + (f"{r['decode_sentences_per_s']:14} {r['decode_sentences_per_s'] / ref['decode_sentences_per_s']:6.2f}"
+              + (f"{r['decode_tokens_per_s']:14,} {r['decode_tokens_per_s'] / ref['decode_tokens_per_s']:6.2f}"
                  if r["kernel"] != "torch" else f"{'—':>14}"))
     return 0
 

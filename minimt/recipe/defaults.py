@@ -15,8 +15,9 @@ Two recipes, one per kind of corpus, chosen by measurement (docs/benchmarks.md, 
   (docs/benchmarks.md, sixth session). The width is chosen for quality per minute (eleventh
   session): at 8,000 output pieces the 192-wide model trains ~1.35x as fast as lesson 05's 256-wide
   `ModelConfig`, and in the same 10 minutes its extra steps are worth more than the width (test BLEU
-  44.7 against 39.4 in one session). Whether the 256-wide one wins back at longer budgets is not
-  measured yet (`--d-model 256 --d-ff 1024` gives it back). On a small corpus of your own, many
+  44.7 against 39.4 in one session). At 30 minutes it still does not lose (51.0, twelfth session,
+  against the 256-wide one's 50.3 in the eighth, on hosts of one kind); `--d-model 256 --d-ff 1024`
+  gives the wider one back. On a small corpus of your own, many
   epochs long, give `--dropout 0.1` back.
 
 Every value can be overridden by its flag; `minimt train --help` shows both recipes' values.
