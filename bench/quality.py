@@ -110,6 +110,7 @@ def train_baseline(minutes: float, threads: int, *, seed: int = 0, log=print):
 
 def run_baseline(minutes: float, threads: int, *, seed: int = 0, log=print) -> dict:
     from baseline import greedy_decode_baseline
+    from minimt.batch import pad_source
     t0 = time.perf_counter()
     model, tok, info = train_baseline(minutes, threads, seed=seed, log=log)
     test = load_corpus("test", tokenizer=tok)
@@ -118,11 +119,8 @@ def run_baseline(minutes: float, threads: int, *, seed: int = 0, log=print) -> d
     for start in range(0, len(sources), 64):  # sorted by length inside translate-like batches
         chunk = sorted(sources[start:start + 64], key=lambda s: len(tok.encode(s)))
         rows = [tok.encode(s) + [tok.eos_id] for s in chunk]
-        S = max(map(len, rows))
-        ids = torch.full((len(rows), S), tok.pad_id, dtype=torch.long)
-        mask = torch.zeros(len(rows), S, dtype=torch.long)
-        for r, row in enumerate(rows):
-            ids[r, :len(row)], mask[r, :len(row)] = torch.tensor(row), 1
+        ids, mask = pad_source(rows, pad_id=tok.pad_id)  # (B,S) each, minimt's one padding helper
+        S = ids.size(1)
         max_len = min(model.config.max_positions, 2 * S + 10)  # = minimt.decode.default_max_len
         for s, out in zip(chunk, greedy_decode_baseline(model, ids, mask, bos_id=tok.bos_id,
                                                          eos_id=tok.eos_id, max_len=max_len)):

@@ -50,7 +50,7 @@ import contextlib, json, sys, time, torch
 args = json.loads(sys.argv[1]); torch.set_num_threads(args["threads"])
 from minimt.runtime.memory import keep_freed_memory, limit_kernel_cache
 keep_freed_memory(); limit_kernel_cache()  # as minimt train does: no page faults on every big tensor
-from minimt.batch import bucket_batches, make_batch
+from minimt.batch import bucket_batches, make_batch, pad_source
 from minimt.data import embedded_path, load_pairs
 from minimt.model import ModelConfig, Transformer
 from minimt.runtime.fast import choose_attention, enable_fast_kernels
@@ -102,11 +102,8 @@ for k, b in enumerate(batches):
             r["tokens"] += int((b.labels != -100).sum())
         else:
             r["warmup_s"] += time.perf_counter() - t0
-rows = [tok.encode(s) + [tok.eos_id] for s in sentences]  # one batch of the 64 sources, padded
-src = torch.full((len(rows), max(map(len, rows))), tok.pad_id, dtype=torch.long)
-src_mask = torch.zeros_like(src)  # attention_mask: 1 = real token, 0 = pad
-for i, row in enumerate(rows):
-    src[i, :len(row)], src_mask[i, :len(row)] = torch.tensor(row), 1
+rows = [tok.encode(s) + [tok.eos_id] for s in sentences]  # one batch of the 64 sources
+src, src_mask = pad_source(rows, pad_id=tok.pad_id)  # (B,S) each; attention_mask 1 = real, 0 = pad
 DECODE_TOKENS = 24  # per sentence; eos_id=-1 is never produced, so every row runs all 24 steps
 out = {"capability": torch.backends.cpu.get_cpu_capability()}
 for name, r in runs.items():
