@@ -12,7 +12,10 @@ Measured on this project's AMD EPYC (Zen 4: AVX-512 executed as two 256-bit halv
 floor's fp32 matmuls were only ~1.1x slower and training ~1.0x: on such a CPU fp32 speed is
 already the floor's, and what the wide units buy is native bf16. On an Intel CPU with two
 512-bit FMA units the gap is larger. If the floor's matmuls are not slower at all, the
-simulation did not take and its timings mean nothing.
+simulation did not take and its timings mean nothing — except on a real AVX2-only CPU, where
+there is nothing wider to switch off: on a Zen 3 (2026-12-04) both were 1.02–1.03x, and the default
+`minimt train` there printed exactly the figures the simulation on the Zen 4 had printed (the same
+model: docs/benchmarks.md, thirteenth session).
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 minimt is trained by its own command line (a subprocess, exactly what a user runs):
 
-    minimt train --data train.tsv --valid valid.tsv --test test.tsv --minutes M --threads 2 --bf16 --out DIR
+    minimt train --data train.tsv --valid valid.tsv --test test.tsv --minutes M --threads 2 --bf16|--no-bf16 --out DIR
 
 (with its validation at each quarter of the budget: the clock stops while it evaluates, so both
 models get M minutes of training; the baseline loop below does not evaluate.) The
@@ -10,7 +10,9 @@ baseline is trained by `train_baseline` here with the same recipe: the same 8k t
 `bucket_batches` of 4,096 tokens (epoch-shuffled, seed + epoch), the size, dropout, peak learning
 rate and warmup of minimt train's --data recipe (minimt/recipe/defaults.py DATA), AdamW (betas
 0.9/0.98, wd 0.01), then minimt train's budget schedule (hold, then decay to 0 over the last
-20% of the minutes, by the clock), bf16 autocast, label smoothing 0.1, clip 1.0.
+20% of the minutes, by the clock), label smoothing 0.1, clip 1.0 — and both in bf16 autocast where
+the CPU has native bf16, in float32 where it has not (as `minimt train` decides by default:
+minimt.runtime.device.default_bf16; ``--no-bf16`` forces float32, e.g. for the simulated floor).
 Both are then scored the same way: greedy decoding of test.tsv's English sentences in fp32,
 sacreBLEU BLEU/chrF through minimt.evaluate (several French lines of one English sentence are
 its references — as `minimt evaluate` does), and also one reference per line (as `minimt
@@ -40,12 +42,19 @@ def _scores(hyp_of: dict, test_pairs) -> dict:
             "signature": multi["bleu_signature"], "test_sentences": len(sources)}
 
 
-def run_minimt(minutes: float, threads: int, out_dir: Path, *, seed: int = 0, log=print) -> dict:
+def native_bf16() -> bool:
+    from minimt.runtime.device import default_bf16
+    return default_bf16(torch.device("cpu"))
+
+
+def run_minimt(minutes: float, threads: int, out_dir: Path, *, seed: int = 0, log=print,
+               bf16: bool | None = None) -> dict:
     from minimt.checkpoint import load_checkpoint
     from minimt.evaluate import translate_all
     cmd = [sys.executable, "-m", "minimt", "train", "--data", str(DATA / "train.tsv"),
            "--valid", str(DATA / "valid.tsv"), "--test", str(DATA / "test.tsv"),
-           "--minutes", f"{minutes:g}", "--threads", str(threads), "--bf16", "--seed", str(seed),
+           "--minutes", f"{minutes:g}", "--threads", str(threads),
+           "--bf16" if (native_bf16() if bf16 is None else bf16) else "--no-bf16", "--seed", str(seed),
            "--out", str(out_dir)]
     log("  $ " + " ".join(cmd[1:]))
     t0 = time.perf_counter()
@@ -73,7 +82,7 @@ def run_minimt(minutes: float, threads: int, out_dir: Path, *, seed: int = 0, lo
     return result
 
 
-def train_baseline(minutes: float, threads: int, *, seed: int = 0, log=print):
+def train_baseline(minutes: float, threads: int, *, seed: int = 0, log=print, bf16: bool | None = None):
     """The nn.Transformer model trained for ``minutes`` with minimt train's recipe."""
     from minimt.batch import bucket_batches
     from minimt.model import ModelConfig
@@ -82,6 +91,7 @@ def train_baseline(minutes: float, threads: int, *, seed: int = 0, log=print):
     from minimt.recipe.defaults import DATA  # minimt train --data's recipe: the same for both models
     from minimt.schedule import make_optimizer as minimt_optimizer
     torch.set_num_threads(threads)
+    bf16 = native_bf16() if bf16 is None else bf16
     corpus = load_corpus("train")
     torch.manual_seed(seed)
     model = TorchTransformer(ModelConfig(vocab_size=corpus.tokenizer.vocab_size, d_model=DATA["d_model"],
@@ -101,18 +111,18 @@ def train_baseline(minutes: float, threads: int, *, seed: int = 0, log=print):
                 return model, corpus.tokenizer, {"steps": step, "tokens_per_s": round(tokens / busy)}
             batch = to_batch(corpus, b)
             t0 = time.perf_counter()
-            train_step(model, opt, batch, bf16=True)
+            train_step(model, opt, batch, bf16=bf16)
             sched.step()
             busy += time.perf_counter() - t0
             step, tokens = step + 1, tokens + batch.n_tokens
         epoch += 1
 
 
-def run_baseline(minutes: float, threads: int, *, seed: int = 0, log=print) -> dict:
+def run_baseline(minutes: float, threads: int, *, seed: int = 0, log=print, bf16: bool | None = None) -> dict:
     from baseline import greedy_decode_baseline
     from minimt.batch import pad_source
     t0 = time.perf_counter()
-    model, tok, info = train_baseline(minutes, threads, seed=seed, log=log)
+    model, tok, info = train_baseline(minutes, threads, seed=seed, log=log, bf16=bf16)
     test = load_corpus("test", tokenizer=tok)
     sources = list(dict.fromkeys(en for en, _ in test.pairs))
     hyp_of = {}
@@ -149,14 +159,19 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--work-dir", default="runs/bench-quality", help="where minimt writes its checkpoint")
     p.add_argument("--json", default=None, help="write the result to this JSON file")
+    p.add_argument("--no-bf16", dest="bf16", action="store_const", const=False, default=None,
+                   help="float32 even where the CPU has native bf16 (default: bf16 where native)")
     args = p.parse_args(argv)
     limit_kernel_cache()  # the same process settings as `minimt train` (and bench.py) give both models
     keep_freed_memory()
     if args.model == "minimt":
-        result = run_minimt(args.minutes, args.threads, Path(args.work_dir) / f"minimt-{args.minutes:g}min")
+        result = run_minimt(args.minutes, args.threads, Path(args.work_dir) / f"minimt-{args.minutes:g}min",
+                            bf16=args.bf16)
     else:
-        result = run_baseline(args.minutes, args.threads)
-    result = {"model": args.model, "minutes": args.minutes, "threads": args.threads, **result}
+        result = run_baseline(args.minutes, args.threads, bf16=args.bf16)
+    bf16 = native_bf16() if args.bf16 is None else args.bf16
+    result = {"model": args.model, "minutes": args.minutes, "threads": args.threads,
+              "precision": "bf16" if bf16 else "fp32", **result}
     print(json.dumps(result))
     if args.json:
         atomic_write_text(args.json, json.dumps(result, indent=1))
