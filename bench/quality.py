@@ -42,19 +42,21 @@ def _scores(hyp_of: dict, test_pairs) -> dict:
             "signature": multi["bleu_signature"], "test_sentences": len(sources)}
 
 
-def native_bf16() -> bool:
+def use_bf16(bf16: bool | None) -> bool:
+    """``bf16`` as given, or (None) what `minimt train` picks: bf16 only where the CPU has it natively."""
     from minimt.runtime.device import default_bf16
-    return default_bf16(torch.device("cpu"))
+    return default_bf16(torch.device("cpu")) if bf16 is None else bf16
 
 
 def run_minimt(minutes: float, threads: int, out_dir: Path, *, seed: int = 0, log=print,
                bf16: bool | None = None) -> dict:
     from minimt.checkpoint import load_checkpoint
     from minimt.evaluate import translate_all
+    bf16 = use_bf16(bf16)
     cmd = [sys.executable, "-m", "minimt", "train", "--data", str(DATA / "train.tsv"),
            "--valid", str(DATA / "valid.tsv"), "--test", str(DATA / "test.tsv"),
            "--minutes", f"{minutes:g}", "--threads", str(threads),
-           "--bf16" if (native_bf16() if bf16 is None else bf16) else "--no-bf16", "--seed", str(seed),
+           "--bf16" if bf16 else "--no-bf16", "--seed", str(seed),
            "--out", str(out_dir)]
     log("  $ " + " ".join(cmd[1:]))
     t0 = time.perf_counter()
@@ -71,7 +73,8 @@ def run_minimt(minutes: float, threads: int, out_dir: Path, *, seed: int = 0, lo
     test_pairs = load_corpus("test", tokenizer=tok).pairs
     sources = list(dict.fromkeys(en for en, _ in test_pairs))
     hyps = translate_all(model, tok, sources, progress=False)
-    result = {"checkpoint": str(out_dir), "peak_rss_mb": peak_rss_mb, "steps": steps,
+    result = {"precision": "bf16" if bf16 else "fp32", "checkpoint": str(out_dir), "peak_rss_mb": peak_rss_mb,
+              "steps": steps,
               "tokens_per_s": round(sum(tps) / len(tps)) if tps else None,
               "wall_s": round(wall), **_scores(dict(zip(sources, hyps)), test_pairs)}
     best, _, meta = load_checkpoint(out_dir, name="best")  # what `minimt translate` uses: maybe the decay's average
@@ -91,7 +94,7 @@ def train_baseline(minutes: float, threads: int, *, seed: int = 0, log=print, bf
     from minimt.recipe.defaults import DATA  # minimt train --data's recipe: the same for both models
     from minimt.schedule import make_optimizer as minimt_optimizer
     torch.set_num_threads(threads)
-    bf16 = native_bf16() if bf16 is None else bf16
+    bf16 = use_bf16(bf16)
     corpus = load_corpus("train")
     torch.manual_seed(seed)
     model = TorchTransformer(ModelConfig(vocab_size=corpus.tokenizer.vocab_size, d_model=DATA["d_model"],
@@ -108,7 +111,8 @@ def train_baseline(minutes: float, threads: int, *, seed: int = 0, log=print, bf
         for b in bucket_batches(corpus.lengths, 4096, shuffle=True, seed=seed + epoch):
             if time.perf_counter() - start >= minutes * 60:
                 log(f"  baseline: {step} steps, {tokens / busy:,.0f} target tokens/s")
-                return model, corpus.tokenizer, {"steps": step, "tokens_per_s": round(tokens / busy)}
+                return model, corpus.tokenizer, {"precision": "bf16" if bf16 else "fp32", "steps": step,
+                                                 "tokens_per_s": round(tokens / busy)}
             batch = to_batch(corpus, b)
             t0 = time.perf_counter()
             train_step(model, opt, batch, bf16=bf16)
@@ -169,9 +173,7 @@ def main(argv=None) -> int:
                             bf16=args.bf16)
     else:
         result = run_baseline(args.minutes, args.threads, bf16=args.bf16)
-    bf16 = native_bf16() if args.bf16 is None else args.bf16
-    result = {"model": args.model, "minutes": args.minutes, "threads": args.threads,
-              "precision": "bf16" if bf16 else "fp32", **result}
+    result = {"model": args.model, "minutes": args.minutes, "threads": args.threads, **result}
     print(json.dumps(result))
     if args.json:
         atomic_write_text(args.json, json.dumps(result, indent=1))
